@@ -1,0 +1,188 @@
+/**
+ * argv -> options -> command -> exit code. `runCli(args, io)` runs in-process (tests inject io);
+ * `main` wires the real process. Exit codes: 0 verified, 1 verification failed, 2 could not verify.
+ */
+import yargs from 'yargs';
+import { openInput, fileExists, writeTextFile } from './io.js';
+import { InputError } from './model.js';
+import type { CliIo, CommonOptions } from './commands/context.js';
+import { runShow } from './commands/show.js';
+import { runVerify } from './commands/verify.js';
+import { runDiff } from './commands/diff.js';
+
+const FORMATS = ['table', 'json', 'markdown', 'junit', 'sarif', 'github', 'csv', 'html'] as const;
+
+const EPILOG = `Exit codes: 0 verified (or no regression), 1 verification failed (or regression),
+2 could not verify (bad usage, unreadable or unrecognised input).
+
+Examples:
+  dlcverify model_info.txt encoding.json           verify a snpe-dlc-info dump against overrides
+  dlcverify model.dlc encoding.json                 the same, reading the .dlc itself (no SDK)
+  dlcverify info.txt qat_frozen.pb --format json    ranges from TensorFlow FakeQuant nodes
+  dlcverify info.txt enc.json --report junit=out/junit.xml --report html=out/report.html
+  dlcverify show info.txt --format csv              every encoding the dump holds
+  dlcverify diff yesterday.txt today.txt            what changed between two DLCs`;
+
+function list(value: unknown): string[] {
+  if (value === undefined) return [];
+  const items = Array.isArray(value) ? value : [value];
+  return items.map(String);
+}
+
+function common(argv: Record<string, unknown>, io: CliIo): CommonOptions {
+  const noColorEnv = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
+  const colorFlag = argv['color'] as boolean | undefined;
+  const graph = argv['graph'] as string | undefined;
+  return {
+    format: String(argv['format'] ?? 'table'),
+    reports: list(argv['report']),
+    strict: Boolean(argv['strict']),
+    quiet: Boolean(argv['quiet']),
+    verbose: Boolean(argv['verbose']),
+    color: colorFlag === false ? false : !noColorEnv && (colorFlag === true || io.stdoutIsTTY),
+    ...(graph !== undefined ? { graph } : {}),
+  };
+}
+
+function formatError(err: InputError, format: string): string {
+  if (format === 'json') {
+    return JSON.stringify({ error: { code: err.code, message: err.message, ...(err.at ? { at: err.at } : {}) } }) + '\n';
+  }
+  return `dlcverify: error: ${err.message}\n`;
+}
+
+/** Runs the CLI with injected io; returns the exit code (never calls process.exit). */
+export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  let wantedFormat = 'table';
+  const run = (f: () => number): void => {
+    exitCode = f();
+  };
+  const parser = yargs([...args])
+    .scriptName('dlcverify')
+    .usage(
+      'dlcverify <dlc> <source>  —  check that the quantization encodings you meant are the ones the DLC holds\n\n' +
+        '<dlc>:    snpe-dlc-info / qairt-dlc-info output (text or -s CSV), a .dlc file, or a QNN <model>_net.json\n' +
+        '<source>: encodings/overrides JSON (AIMET legacy, 1.0.0, 2.x, AdaRound), a frozen TF graph with\n' +
+        '          FakeQuant nodes (.pb/.pbtxt), or a name,min,max[,bitwidth] range file (CSV or JSON)',
+    )
+    .command(
+      ['$0 <dlc> <source>', 'verify <dlc> <source>'],
+      'verify a DLC (dump, .dlc or net.json) against the encodings you meant',
+      (y) =>
+        y
+          .positional('dlc', { type: 'string', describe: 'dlc-info dump (text/CSV), .dlc, or QNN _net.json' })
+          .positional('source', { type: 'string', describe: 'overrides JSON, FakeQuant .pb/.pbtxt, or range file' })
+          .option('rename', {
+            type: 'string',
+            array: true,
+            describe: "map source names to DLC names: 'REGEX=>REPLACEMENT' (repeatable)",
+          })
+          .option('waive', { type: 'string', array: true, describe: "accept known deviations: 'GLOB[:VERDICT]' (repeatable)" })
+          .option('fail-on', {
+            type: 'string',
+            array: true,
+            describe: 'verdicts or kinds (fail, warn) that fail the run; default: every fail-kind verdict',
+          })
+          .option('config', { type: 'string', describe: 'config file (default: ./dlcverify.config.json if present)' }),
+      (argv) =>
+        run(() =>
+          runVerify(
+            {
+              ...common(argv, io),
+              dlc: String(argv.dlc),
+              source: String(argv.source),
+              rename: list(argv.rename),
+              waive: list(argv.waive),
+              failOn: list(argv['fail-on']).flatMap((s) => s.split(',')).filter((s) => s.length > 0),
+              ...(argv.config !== undefined ? { config: argv.config } : {}),
+            },
+            io,
+          ),
+        ),
+    )
+    .command(
+      'show <file>',
+      'print what dlcverify reads from one file: every encoding of a dump/.dlc, or every entry of a source',
+      (y) => y.positional('file', { type: 'string', describe: 'any input dlcverify reads' }),
+      (argv) => run(() => runShow({ ...common(argv, io), file: String(argv.file) }, io)),
+    )
+    .command(
+      'diff <before> <after>',
+      "compare two DLCs' encodings (dumps, .dlc files or saved JSON results) for regressions",
+      (y) =>
+        y
+          .positional('before', { type: 'string' })
+          .positional('after', { type: 'string' })
+          .option('baseline', { type: 'string', describe: 'JSON file of accepted changes (waivers)' })
+          .option('waive', { type: 'string', array: true, describe: "accept known changes: 'GLOB[:CODE]' (repeatable)" }),
+      (argv) =>
+        run(() =>
+          runDiff(
+            {
+              ...common(argv, io),
+              before: String(argv.before),
+              after: String(argv.after),
+              waive: list(argv.waive),
+              ...(argv.baseline !== undefined ? { baseline: argv.baseline } : {}),
+            },
+            io,
+          ),
+        ),
+    )
+    .option('format', { alias: 'f', type: 'string', choices: FORMATS, default: 'table', describe: 'format written to stdout' })
+    .option('report', { type: 'string', array: true, describe: 'also write FORMAT=PATH (repeatable), e.g. junit=out/junit.xml' })
+    .option('graph', { type: 'string', describe: 'only this graph of a multi-graph DLC' })
+    .option('strict', { type: 'boolean', default: false, describe: 'treat parser diagnostics as failure (exit 2)' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress, no summary chatter' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'list every tensor, not only deviations' })
+    .option('color', { type: 'boolean', describe: 'force colour on/off (default: on for a TTY unless NO_COLOR)' })
+    .epilog(EPILOG)
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version()
+    .wrap(Math.min(110, 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new InputError('USAGE', msg);
+    });
+
+  try {
+    const peek = args.findIndex((a) => a === '--format' || a === '-f');
+    if (peek >= 0 && args[peek + 1] !== undefined) wantedFormat = args[peek + 1]!;
+    let helpText = '';
+    await parser.parseAsync(args as string[], {}, (_err, _argv, output) => {
+      helpText = output;
+    });
+    if (helpText) io.stdout(helpText.endsWith('\n') ? helpText : helpText + '\n');
+    return exitCode;
+  } catch (err) {
+    if (err instanceof InputError) {
+      (wantedFormat === 'json' ? io.stdout : io.stderr)(formatError(err, wantedFormat));
+      if (err.code === 'USAGE') io.stderr("Run 'dlcverify --help' for usage.\n");
+      return 2;
+    }
+    // A bug: say so with the stack, exit 2, never swallow it.
+    io.stderr(`dlcverify: internal error (please report): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 2;
+  }
+}
+
+function realIo(): CliIo {
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    openInput,
+    writeFile: writeTextFile,
+    fileExists,
+    cwd: process.cwd(),
+    env: process.env,
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+  };
+}
+
+export async function main(args: readonly string[]): Promise<number> {
+  return runCli(args, realIo());
+}

@@ -1,0 +1,30 @@
+/**
+ * What a command may do to the outside world. cli.ts builds the real one from io.ts; tests build
+ * one in memory (`runCli(args, io)`), so every command runs in-process under test.
+ */
+import type { InputFile } from '../model.js';
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Opens an input; throws InputError (exit 2) when it cannot. */
+  openInput(path: string): InputFile;
+  writeFile(path: string, text: string): void;
+  fileExists(path: string): boolean;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** stdout is a terminal (colour and progress are allowed, subject to NO_COLOR/--quiet). */
+  readonly stdoutIsTTY: boolean;
+  readonly stderrIsTTY: boolean;
+}
+
+/** Options every command shares, as parsed by cli.ts. */
+export interface CommonOptions {
+  readonly format: string;
+  readonly reports: readonly string[];
+  readonly strict: boolean;
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+  readonly color: boolean;
+  readonly graph?: string;
+}

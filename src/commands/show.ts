@@ -1,0 +1,42 @@
+/**
+ * `dlcverify show FILE`: what dlcverify reads from one file (a model or a source), as a table,
+ * JSON or CSV.
+ */
+import type { CliIo, CommonOptions } from './context.js';
+import { inputSide, readModel, readSource } from '../parse/load.js';
+import { InputError } from '../model.js';
+import { renderModel } from '../render/show-model.js';
+import { renderSource } from '../render/show-source.js';
+
+export interface ShowOptions extends CommonOptions {
+  readonly file: string;
+}
+
+export function runShow(options: ShowOptions, io: CliIo): number {
+  const input = io.openInput(options.file);
+  const side = inputSide(input);
+  if (side === 'source') {
+    io.stdout(renderSource(readSource(input), options));
+    return 0;
+  }
+  if (side === 'model') {
+    const model = readModel(input);
+    io.stdout(renderModel(model, options));
+    if (options.strict && model.diagnostics.some((d) => d.severity !== 'info')) {
+      throw new InputError('STRICT_DIAGNOSTICS', `${options.file}: ${model.diagnostics.length} diagnostic(s) under --strict`);
+    }
+    return 0;
+  }
+  // JSON: a QNN net.json is a model; anything else is a source.
+  try {
+    const model = readModel(input);
+    io.stdout(renderModel(model, options));
+    return 0;
+  } catch (err) {
+    if (err instanceof InputError && err.code === 'WRONG_FILE') {
+      io.stdout(renderSource(readSource(input), options));
+      return 0;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * One table per kind of finding: code -> title, default severity/kind, and what to do about it.
+ * Kept exhaustive with `satisfies Record<Code, …>`: adding a code fails the build until it has words.
+ * Renderers read titles and help from here; sentences with numbers are built where the numbers are.
+ */
+import type { DiagnosticCode, DiffCode, PipelineCode, ResultKind, Severity, Verdict, VerdictTag } from './model.js';
+
+export interface DiagnosticWords {
+  readonly title: string;
+  readonly severity: Severity;
+}
+
+export const DIAGNOSTICS = {
+  // --- dump parser (text and CSV) ---
+  DUMP_PREAMBLE_SKIPPED: { title: 'lines before the `DLC info` header were skipped', severity: 'info' },
+  DUMP_UNPARSED_ROW: { title: 'a table line could not be parsed', severity: 'warning' },
+  DUMP_UNPARSED_ENCODING: { title: 'an encoding entry could not be parsed', severity: 'warning' },
+  DUMP_COLUMN_COUNT: { title: 'a table line has the wrong number of columns', severity: 'warning' },
+  DUMP_ELIDED_ROWS: { title: 'rows were elided by hand (`...`)', severity: 'warning' },
+  DUMP_TRUNCATED: { title: 'the dump ends before its footer (cut short?)', severity: 'warning' },
+  DUMP_SEPARATOR_LENGTH: { title: 'a separator line has a different length than the table', severity: 'info' },
+  DUMP_ENCODING_CONFLICT: { title: 'a tensor is printed twice with different encodings', severity: 'warning' },
+  DUMP_ORPHAN_ENCODING: { title: 'an encoding line could not be attached to a tensor', severity: 'warning' },
+  DUMP_UNKNOWN_LINE: { title: 'a line outside the tables was not recognised', severity: 'info' },
+  DUMP_ANSI_STRIPPED: { title: 'ANSI colour codes were removed', severity: 'info' },
+  // --- sources ---
+  SOURCE_DUPLICATE_NAME: { title: 'a tensor name appears twice (the SDK keeps the last)', severity: 'warning' },
+  SOURCE_INCONSISTENT_ENTRY: { title: 'an entry disagrees with itself (offset·scale ≠ min or range/steps ≠ scale)', severity: 'warning' },
+  SOURCE_POSITIVE_OFFSET: { title: 'a positive offset (a zero point): the SDK stores −|offset|', severity: 'info' },
+  SOURCE_SECTION_SUSPICIOUS: { title: 'an entry looks placed in the wrong section', severity: 'info' },
+  SOURCE_UNKNOWN_KEY: { title: 'keys that were not understood were ignored', severity: 'info' },
+  SOURCE_BAD_VALUE: { title: 'a field has a value that cannot be used', severity: 'warning' },
+  SOURCE_EXPERIMENTAL: { title: 'an encoding kind that is read but not compared yet', severity: 'info' },
+  SOURCE_UNATTRIBUTED: { title: 'a FakeQuant range could not be attributed to a tensor', severity: 'warning' },
+  // --- .dlc binary and QNN net.json ---
+  DLC_SANITY: { title: 'a stored encoding fails a sanity check', severity: 'warning' },
+  DLC_EXPERIMENTAL: { title: 'an experimental encoding layout (not verified against a real file)', severity: 'info' },
+  DLC_UNREADABLE_PART: { title: 'part of the file could not be read', severity: 'warning' },
+} as const satisfies Record<DiagnosticCode, DiagnosticWords>;
+
+export interface VerdictWords {
+  readonly title: string;
+  readonly kind: ResultKind;
+  /** What a user should do when they see it. */
+  readonly help: string;
+}
+
+export const VERDICTS = {
+  EXACT: { title: 'exact', kind: 'ok', help: 'Nothing to do: the DLC holds the value you gave.' },
+  FLOAT32_ROUNDING: {
+    title: 'equal after float32 storage',
+    kind: 'ok',
+    help: 'Nothing to do: the SDK stores encodings as float32; the difference is that rounding alone.',
+  },
+  OFFSET_SIGN_NORMALIZED: {
+    title: 'positive offset stored negated',
+    kind: 'ok',
+    help: 'Nothing to do: the SDK stores a positive offset (a zero point) as −|offset|. Write QNN offsets (≤ 0) to silence this.',
+  },
+  SYMMETRIC_OFFSET_FORCED: {
+    title: 'symmetric offset forced',
+    kind: 'ok',
+    help: 'Nothing to do: a symmetric encoding is stored with offset −2^(bw−1) (or 0 when stored signed).',
+  },
+  ZERO_POINT_NUDGED: {
+    title: 'zero point nudged onto the grid',
+    kind: 'ok',
+    help: 'Nothing to do: the quantizer moved min/max by less than a step so that 0 is exactly representable. Give scale and offset to pin the grid.',
+  },
+  MIN_RANGE_ENFORCED: {
+    title: 'minimum range enforced',
+    kind: 'ok',
+    help: 'Nothing to do unless the range really should be that narrow: the quantizer widens ranges below 0.01 (or 0.0001).',
+  },
+  TF_NARROW_RANGE_IGNORED: {
+    title: 'TensorFlow narrow_range ignored',
+    kind: 'ok',
+    help: 'Expected: the SNPE converter uses 2^b−1 steps where TF narrow_range uses 2^b−2 (scale ratio 254/255 at 8 bits).',
+  },
+  RELU_MIN_CLAMPED: {
+    title: 'min clamped to 0 after ReLU',
+    kind: 'ok',
+    help: 'Expected: the converter forces min to 0 on a ReLU output.',
+  },
+  SYMMETRIC_FORCED: {
+    title: 'made symmetric by the SDK',
+    kind: 'ok',
+    help: 'Expected when symmetric weights are requested (use_symmetric_quantize_weights, per-channel or 16-bit weights); otherwise check your quantizer flags.',
+  },
+  OP_FIXED_ENCODING: {
+    title: 'fixed encoding imposed by the op',
+    kind: 'ok',
+    help: 'Expected: the backend imposes this encoding on the op output whatever the overrides say.',
+  },
+  BITWIDTH_CONVERTED: {
+    title: 'bitwidth conversion tensor',
+    kind: 'ok',
+    help: 'Expected: a Convert op between 8- and 16-bit regions re-expresses the same range on the other grid.',
+  },
+  PRINT_PRECISION_LIMITED: {
+    title: 'consistent only within print precision',
+    kind: 'ok',
+    help: 'Probably fine, but the dump prints too few digits to be sure: verify against the .dlc itself for exact numbers.',
+  },
+  SCALE_NOT_COMPUTED: {
+    title: 'stored, scale not computed yet',
+    kind: 'ok',
+    help: 'The DLC has not been through the quantizer: min/max are stored, scale and offset are computed at quantization.',
+  },
+  FLOAT_OVERRIDE_OK: { title: 'float as requested', kind: 'ok', help: 'Nothing to do: the tensor stays float as the source asks.' },
+  FLOAT_OVERRIDE_IGNORED: {
+    title: 'float override ignored',
+    kind: 'fail',
+    help: 'The source asks for a float tensor but the DLC quantized it: check that the converter ran with the overrides and a float-capable backend (float_fallback).',
+  },
+  FLOAT_FALLBACK: {
+    title: 'tensor left in float',
+    kind: 'fail',
+    help: 'The source gives an integer encoding but the DLC tensor is float: the DLC was not quantized, or fell back to float for this op.',
+  },
+  BITWIDTH_MISMATCH: {
+    title: 'bitwidth differs',
+    kind: 'fail',
+    help: 'The DLC uses another bitwidth than the source: check act_bitwidth/weights_bitwidth/bias_bitwidth and that override_params was set.',
+  },
+  REAL_MISMATCH: {
+    title: 'encoding differs',
+    kind: 'fail',
+    help: 'Nothing explains the difference: the override was probably recalibrated or not applied. Check override_params and the overrides file named in the converter command.',
+  },
+  MISSING_IN_DLC: {
+    title: 'not found in the DLC',
+    kind: 'fail',
+    help: 'The override names a tensor the DLC does not have: it was renamed, folded away, or cut off. Add a --rename rule or waive it.',
+  },
+  NOT_IN_SOURCE: {
+    title: 'calibrated by the quantizer',
+    kind: 'info',
+    help: 'Nothing to do unless you meant to override it: the source does not name this tensor.',
+  },
+  AMBIGUOUS_MATCH: {
+    title: 'ambiguous name match',
+    kind: 'warn',
+    help: 'More than one DLC tensor could be meant: add a --rename rule to pick one.',
+  },
+  NOT_COMPARED: {
+    title: 'not compared',
+    kind: 'info',
+    help: 'This encoding layout is read but not compared yet (block, LPBQ, vector).',
+  },
+} as const satisfies Record<Verdict, VerdictWords>;
+
+export const TAGS = {
+  JSON_INCONSISTENT: 'the source entry disagrees with itself; compared field by field',
+  OVERRIDE_FLAG_SET: 'the DLC marks this encoding as overridden',
+  OVERRIDE_FLAG_CLEAR: 'the DLC does not mark this encoding as overridden',
+  CHANNEL_0_ONLY: 'the dump printed only channel 0: checked channel 0 and the channel count',
+} as const satisfies Record<VerdictTag, string>;
+
+export interface PipelineWords {
+  readonly title: string;
+  readonly kind: ResultKind;
+}
+
+export const PIPELINE = {
+  OVERRIDES_NOT_GIVEN: { title: 'the converter was given no overrides file', kind: 'fail' },
+  OVERRIDES_OTHER_FILE: { title: 'the converter was given a different overrides file', kind: 'warn' },
+  OVERRIDES_SAME_FILE: { title: 'the converter was given this overrides file', kind: 'ok' },
+  OVERRIDE_PARAMS_FALSE: { title: 'the quantizer recalibrated the overrides (override_params=false)', kind: 'fail' },
+  SYMMETRIC_WEIGHTS_CONFLICT: { title: 'symmetric weights requested for asymmetric overrides', kind: 'warn' },
+  BITWIDTH_FLAG_CONFLICT: { title: 'a bitwidth flag contradicts the overrides', kind: 'warn' },
+  NOT_QUANTIZED: { title: 'the DLC has not been through the quantizer', kind: 'info' },
+  FLOAT_DLC: { title: 'the DLC is float: nothing was quantized', kind: 'fail' },
+  NO_COMMANDS: { title: 'the dump has no converter/quantizer commands to check', kind: 'info' },
+} as const satisfies Record<PipelineCode, PipelineWords>;
+
+export interface DiffWords {
+  readonly title: string;
+  readonly kind: 'regression' | 'change' | 'info';
+}
+
+export const DIFF = {
+  TENSOR_ADDED: { title: 'tensor added', kind: 'change' },
+  TENSOR_REMOVED: { title: 'tensor removed', kind: 'change' },
+  BITWIDTH_CHANGED: { title: 'bitwidth changed', kind: 'change' },
+  DTYPE_CHANGED: { title: 'data type changed', kind: 'change' },
+  BECAME_FLOAT: { title: 'quantized tensor became float', kind: 'regression' },
+  BECAME_QUANTIZED: { title: 'float tensor became quantized', kind: 'change' },
+  ENCODING_CHANGED: { title: 'encoding changed', kind: 'change' },
+  ENCODING_SAME: { title: 'encoding unchanged within print precision', kind: 'info' },
+  LAYOUT_CHANGED: { title: 'encoding layout changed', kind: 'change' },
+  OP_ADDED: { title: 'op added', kind: 'change' },
+  OP_REMOVED: { title: 'op removed', kind: 'regression' },
+  OP_RETYPED: { title: 'op type changed', kind: 'change' },
+  GRAPH_ADDED: { title: 'graph added', kind: 'change' },
+  GRAPH_REMOVED: { title: 'graph removed', kind: 'regression' },
+  METADATA_CHANGED: { title: 'metadata changed', kind: 'info' },
+} as const satisfies Record<DiffCode, DiffWords>;

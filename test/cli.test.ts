@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { cli } from './helpers/cli.js';
+import { REPO_ROOT } from './helpers/corpus.js';
+
+describe('cli wiring', () => {
+  it('prints help that teaches, exit 0', async () => {
+    const run = await cli(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('dlcverify <dlc> <source>');
+    expect(run.stdout).toContain('Exit codes');
+  });
+
+  it('a missing file exits 2 with one line naming it', async () => {
+    const run = await cli(['show', '/nonexistent/x.txt']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('/nonexistent/x.txt');
+  });
+
+  it('bad usage exits 2', async () => {
+    const run = await cli(['only-one-arg']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/usage|arguments/i);
+  });
+
+  it('errors are JSON under --format json', async () => {
+    const run = await cli(['show', '/nonexistent/x.txt', '--format', 'json']);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it('bin/dlcverify.js runs the compiled CLI (one spawn test)', () => {
+    const bin = join(REPO_ROOT, 'bin', 'dlcverify.js');
+    const ok = execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    expect(ok.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const bad = spawnSync(process.execPath, [bin, 'show', '/nonexistent/file'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+  });
+});

@@ -1,0 +1,30 @@
+/** Runs the CLI in-process with an in-memory io; returns exit code and captured streams. */
+import { openInput } from '../../src/io.js';
+import { runCli } from '../../src/cli.js';
+import type { CliIo } from '../../src/commands/context.js';
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly files: Map<string, string>;
+}
+
+export async function cli(args: readonly string[], options: { env?: Record<string, string>; tty?: boolean; cwd?: string } = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const files = new Map<string, string>();
+  const io: CliIo = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    openInput,
+    writeFile: (p, t) => void files.set(p, t),
+    fileExists: (p) => files.has(p) || (() => { try { openInput(p); return true; } catch { return false; } })(),
+    cwd: options.cwd ?? process.cwd(),
+    env: options.env ?? {},
+    stdoutIsTTY: options.tty ?? false,
+    stderrIsTTY: options.tty ?? false,
+  };
+  const code = await runCli(args, io);
+  return { code, stdout, stderr, files };
+}
