@@ -1,0 +1,42 @@
+/**
+ * `--format` (stdout) and `--report FORMAT=PATH` (files): one run writes every report it is asked.
+ */
+import { InputError, type Report } from '../model.js';
+import { isReportFormat, renderReport, REPORT_FORMATS, type RenderOptions } from '../render/index.js';
+import type { CliIo, CommonOptions } from './context.js';
+
+export interface ReportTarget {
+  readonly format: (typeof REPORT_FORMATS)[number];
+  readonly path: string;
+}
+
+/** Parses `--report FORMAT=PATH` values; bad ones are usage errors (exit 2) before any work. */
+export function parseReportTargets(values: readonly string[]): ReportTarget[] {
+  return values.map((value) => {
+    const eq = value.indexOf('=');
+    const format = eq > 0 ? value.slice(0, eq) : '';
+    const path = eq > 0 ? value.slice(eq + 1) : '';
+    if (!isReportFormat(format) || path.length === 0) {
+      throw new InputError('USAGE', `--report ${value}: expected FORMAT=PATH with FORMAT one of ${REPORT_FORMATS.join(', ')}`);
+    }
+    return { format, path };
+  });
+}
+
+export function writeReports(report: Report, options: CommonOptions, io: CliIo): void {
+  const targets = parseReportTargets(options.reports);
+  const base: RenderOptions = { color: false, verbose: options.verbose };
+  const fullReportPath = targets.find((t) => t.format === 'html' || t.format === 'markdown')?.path;
+  for (const target of targets) {
+    io.writeFile(target.path, renderReport(report, target.format, { ...base, ...(fullReportPath ? { fullReportPath } : {}) }));
+  }
+  const format = options.format;
+  if (!isReportFormat(format)) throw new InputError('USAGE', `--format ${format}: expected one of ${REPORT_FORMATS.join(', ')}`);
+  io.stdout(
+    renderReport(report, format, {
+      color: format === 'table' && options.color,
+      verbose: options.verbose,
+      ...(fullReportPath ? { fullReportPath } : {}),
+    }),
+  );
+}

@@ -1,0 +1,46 @@
+/**
+ * Float32 arithmetic and print quanta: the units every tolerance in dlcverify is built from.
+ * Shared by parse (sanity checks), verify (classification) and diff.
+ */
+import type { Precision, PrintedNumber } from './model.js';
+
+export const fround = Math.fround;
+
+/** The spacing of float32 values around x (the unit in the last place), for finite x. */
+export function ulp32(x: number): number {
+  const a = Math.abs(Math.fround(x));
+  if (!Number.isFinite(a)) return Number.NaN;
+  if (a < 2 ** -126) return 2 ** -149; // subnormal spacing
+  const exponent = Math.floor(Math.log2(a));
+  // log2 can be off by one right at powers of two: correct it.
+  const e = 2 ** exponent > a ? exponent - 1 : 2 ** (exponent + 1) <= a ? exponent + 1 : exponent;
+  return 2 ** (e - 23);
+}
+
+/**
+ * Half a unit of the last printed digit: how far the printed value may be from the stored one.
+ * `%.12f` -> 5e-13; `%f` -> 5e-7; `%.4g` of 0.006863 -> 5e-7; binary float32/float64 -> 0.
+ */
+export function printQuantum(n: PrintedNumber): number {
+  return quantumOf(n.value, n.precision);
+}
+
+export function quantumOf(value: number, precision: Precision): number {
+  switch (precision.style) {
+    case 'fixed':
+      return 0.5 * 10 ** -precision.decimals;
+    case 'significant': {
+      if (value === 0 || !Number.isFinite(value)) return 0;
+      const magnitude = Math.floor(Math.log10(Math.abs(value)));
+      return 0.5 * 10 ** (magnitude - precision.digits + 1);
+    }
+    case 'float32':
+    case 'float64':
+      return 0;
+  }
+}
+
+/** Round half away from zero (C `round`), unlike `Math.round` which rounds -0.5 up. */
+export function roundHalfAway(x: number): number {
+  return Math.sign(x) * Math.round(Math.abs(x));
+}

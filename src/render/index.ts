@@ -1,0 +1,50 @@
+/**
+ * One entry point for every report format: (report, format, options) => string. Renderers never
+ * print; the CLI writes what they return to stdout or to `--report FORMAT=PATH` files.
+ */
+import type { Report } from '../model.js';
+import { renderTable } from './table.js';
+import { renderJson } from './json.js';
+import { renderMarkdown } from './markdown.js';
+import { renderJunit } from './junit.js';
+import { renderSarif } from './sarif.js';
+import { renderGithub } from './github.js';
+import { renderCsv } from './csv.js';
+import { renderHtml } from './html.js';
+
+export const REPORT_FORMATS = ['table', 'json', 'markdown', 'junit', 'sarif', 'github', 'csv', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface RenderOptions {
+  readonly color: boolean;
+  readonly verbose: boolean;
+  /** Terminal width for the table renderer. */
+  readonly width?: number;
+  /** Where the full report will be (GitHub annotations point at it). */
+  readonly fullReportPath?: string;
+}
+
+export function isReportFormat(name: string): name is ReportFormat {
+  return (REPORT_FORMATS as readonly string[]).includes(name);
+}
+
+export function renderReport(report: Report, format: ReportFormat, options: RenderOptions): string {
+  switch (format) {
+    case 'table':
+      return renderTable(report, options);
+    case 'json':
+      return renderJson(report);
+    case 'markdown':
+      return renderMarkdown(report, options);
+    case 'junit':
+      return renderJunit(report, options);
+    case 'sarif':
+      return renderSarif(report, options);
+    case 'github':
+      return renderGithub(report, options);
+    case 'csv':
+      return renderCsv(report, options);
+    case 'html':
+      return renderHtml(report, options);
+  }
+}
