@@ -132,8 +132,8 @@ describe('name rules', () => {
       m,
       source([
         e('net/conv1/BiasAdd:0'),
-        entry('net/conv1/weights/read:0', { section: 'param', bitwidth: 8, ...w }),
-        entry('net/conv2/weights/read:0', { section: 'param', bitwidth: 8, ...w }),
+        entry('net/conv1/weights/read:0', { section: 'param', ...w }),
+        entry('net/conv2/weights/read:0', { section: 'param', ...w }),
       ]),
     );
     expect(onlyResult(r, 'net/conv1/BiasAdd').match?.rule).toBe('snpe1-output-buffer');
