@@ -69,6 +69,7 @@ export type DiagnosticCode =
   | 'SOURCE_BAD_VALUE'
   | 'SOURCE_EXPERIMENTAL'
   | 'SOURCE_UNATTRIBUTED'
+  | 'SOURCE_NO_FAKEQUANT'
   // --- .dlc binary and QNN net.json ---
   | 'DLC_SANITY'
   | 'DLC_EXPERIMENTAL'

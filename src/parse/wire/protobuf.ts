@@ -123,3 +123,21 @@ export function packedVarints(f: WireField): number[] {
   }
   return out;
 }
+
+/**
+ * A varint read as a two's-complement int64 (`int64`, `int32` and enum fields write negative values
+ * as 10-byte varints: -1 arrives as 2^64 − 1). Exact for |value| < 2^53.
+ */
+export function varintAsInt64(value: number): number {
+  return value >= 2 ** 63 ? value - 2 ** 64 : value;
+}
+
+/** Packed repeated float64 (`repeated double x = N [packed]`). */
+export function packedFloat64(f: WireField): number[] {
+  if (!f.bytes) return [];
+  if (f.bytes.length % 8 !== 0) throw new WireError('packed float64 length not a multiple of 8', f.offset);
+  const view = new DataView(f.bytes.buffer, f.bytes.byteOffset, f.bytes.length);
+  const out: number[] = [];
+  for (let i = 0; i < f.bytes.length; i += 8) out.push(view.getFloat64(i, true));
+  return out;
+}
