@@ -29,9 +29,8 @@ import {
   fieldFloat64,
   packedFloat32,
   packedFloat64,
-  packedVarints,
+  packedInt64,
   readFields,
-  varintAsInt64,
   type WireField,
 } from '../wire/protobuf.js';
 import { fakeQuantSources } from './fakequant.js';
@@ -110,7 +109,7 @@ export function decodeGraphDef(bytes: Uint8Array): TfGraph {
       case 4:
         expectWireType(f, WIRE_LEN, 'the versions');
         for (const g of readFields(f.bytes!, f.offset)) {
-          if (g.field === 1 && g.wireType === WIRE_VARINT) producer = varintAsInt64(g.varint!);
+          if (g.field === 1 && g.wireType === WIRE_VARINT) producer = g.int64!;
         }
         break;
       case 5:
@@ -172,7 +171,7 @@ function decodeAttrValue(bytes: Uint8Array, base: number): TfAttrValue {
         break;
       case 3:
         expectWireType(f, WIRE_VARINT, 'an attr int');
-        value = { kind: 'i', value: varintAsInt64(f.varint!) };
+        value = { kind: 'i', value: f.int64! };
         break;
       case 4:
         expectWireType(f, WIRE_I32, 'an attr float');
@@ -212,10 +211,10 @@ function decodeTensorSafely(bytes: Uint8Array, base: number): TfTensor | string 
 /** Repeated numbers arrive packed (one LEN field) or one by one; both are valid protobuf. */
 function pushNumbers(out: number[], f: WireField, kind: 'f32' | 'f64' | 'varint'): void {
   if (f.wireType === WIRE_LEN) {
-    out.push(...(kind === 'f32' ? packedFloat32(f) : kind === 'f64' ? packedFloat64(f) : packedVarints(f).map(varintAsInt64)));
+    out.push(...(kind === 'f32' ? packedFloat32(f) : kind === 'f64' ? packedFloat64(f) : packedInt64(f)));
   } else if (kind === 'f32' && f.wireType === WIRE_I32) out.push(fieldFloat32(f));
   else if (kind === 'f64' && f.wireType === WIRE_I64) out.push(fieldFloat64(f));
-  else if (kind === 'varint' && f.wireType === WIRE_VARINT) out.push(varintAsInt64(f.varint!));
+  else if (kind === 'varint' && f.wireType === WIRE_VARINT) out.push(f.int64!);
   else throw new WireError(`a tensor value (field ${f.field}) has wire type ${f.wireType},`, f.offset);
 }
 
@@ -273,7 +272,7 @@ function decodeShape(bytes: Uint8Array, base: number): number[] | undefined {
       expectWireType(f, WIRE_LEN, 'a shape dim');
       let size = 0;
       for (const g of readFields(f.bytes!, f.offset)) {
-        if (g.field === 1 && g.wireType === WIRE_VARINT) size = varintAsInt64(g.varint!);
+        if (g.field === 1 && g.wireType === WIRE_VARINT) size = g.int64!;
       }
       dims.push(size);
     } else if (f.field === 3 && f.wireType === WIRE_VARINT) unknownRank = f.varint !== 0;
