@@ -75,7 +75,7 @@ export function fmt(x: number | undefined): string {
   if (x === undefined) return '—';
   if (!Number.isFinite(x)) return String(x);
   if (Number.isInteger(x)) return String(x);
-  return String(Number(x.toPrecision(12)));
+  return String(Number(x.toPrecision(15)));
 }
 
 export function fmtSteps(x: number | undefined): string {
@@ -230,7 +230,8 @@ function buildCandidates(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Clas
     return undefined;
   };
 
-  const exact = asGiven('as-given');
+  // EXACT needs the source to give the grid (scale); from min/max alone the SDK computes it in float32.
+  const exact = g.scale !== undefined ? asGiven('as-given') : undefined;
   if (exact) out.push({ verdict: 'EXACT', ...exact, because: 'every field equals the source at the printed precision' });
   const f32 = asGiven('float32');
   if (f32) out.push({ verdict: 'FLOAT32_ROUNDING', ...f32, because: 'every field equals float32 of the source' });
