@@ -99,6 +99,46 @@ describeCorpus('v3 DLCs (SNPE 1.5x/1.60)', () => {
   });
 });
 
+describeCorpus('v2 DLC (SNPE 1.19, protobuf body)', () => {
+  it('openpilot_dmonitoring_model_q_v2.dlc: 48 activation + 44 weight/bias encodings (22 + 22)', () => {
+    const m = read('dlc/openpilot_dmonitoring_model_q_v2.dlc');
+    expect(m.family).toBe('dlc-v2');
+    const g = m.graphs[0]!;
+    expect(g.name).toBe('openpilot_dmonitoring_model_q_v2');
+    expect(g.ops).toHaveLength(48);
+    expect(encoded(m, ACTIVATION_ROLES)).toHaveLength(48);
+    const params = encoded(m, ['param']);
+    expect(params).toHaveLength(44);
+    expect(params.filter((t) => t.paramKind === 'weight')).toHaveLength(22);
+    expect(params.filter((t) => t.paramKind === 'bias')).toHaveLength(22);
+    expect(m.diagnostics).toEqual([]);
+  });
+
+  it('openpilot conv2d/Conv2D: output, weight and bias encodings, type names as the 1.17 dump prints them', () => {
+    const g = read('dlc/openpilot_dmonitoring_model_q_v2.dlc').graphs[0]!;
+    const op = g.ops.find((o) => o.name === 'conv2d/Conv2D')!;
+    expect(op.type).toBe('convolutional');
+    expect(op.outputs).toEqual(['conv2d/BiasAdd:0']);
+    const out = g.tensors.get('conv2d/BiasAdd:0')!.encoding!.channels[0]!;
+    expect([out.min.value, out.max.value, out.offset.value, out.bitwidth]).toEqual([Math.fround(-6.358275890350342), Math.fround(5.059754848480225), -142, 8]);
+    const w = g.tensors.get('conv2d/Conv2D.weight')!;
+    expect(w).toMatchObject({ role: 'param', layer: 'conv2d/Conv2D', paramKind: 'weight', dims: [5, 5, 6, 16] });
+    expect(w.encoding!.channels[0]!.offset.value).toBe(-208);
+    const b = g.tensors.get('conv2d/Conv2D.bias')!;
+    expect(b.encoding!.channels[0]!.offset.value).toBe(-231);
+    expect(g.ops.find((o) => o.name === 'dense/MatMul')!.type).toBe('fc');
+    expect(g.tensors.get('dense/MatMul.weight')!.encoding!.channels[0]!.offset.value).toBe(-176);
+  });
+
+  it('openpilot metadata: converter command and version, no quantizer line', () => {
+    const md = read('dlc/openpilot_dmonitoring_model_q_v2.dlc').metadata;
+    expect(md.converterCommand?.tool).toBe('snpe-tensorflow-to-dlc');
+    expect(md.converterCommand?.options.get('out_node')).toBe("['outputs/concat']");
+    expect(md.converterVersion).toBe('1.19.2.0');
+    expect(md.modelVersion).toBe('f9f559c98f7dee282c12b22722c5f6510b4d6fdd');
+  });
+});
+
 describeCorpus('v4 DLCs (SNPE 2.16, QAIRT 2.25, QAIRT 2.42)', () => {
   it('pose_landmark_lite_quantized.dlc: 1 graph, 187 nodes, 352 tensors, every quantized one 8-bit', () => {
     const m = read('dlc/pose_landmark_lite_quantized.dlc');
