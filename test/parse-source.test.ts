@@ -284,11 +284,11 @@ describe('files that are something else', () => {
 });
 
 describe('bad input', () => {
-  it('invalid JSON gives file:line:column', () => {
-    const err = refusal(() => readText('{\n  "activation_encodings": {\n    "a": [{"bitwidth": 8 "min": 0}]\n  }\n}'));
+  it('invalid JSON gives file:line:column (invalid-missing-comma.json)', () => {
+    const err = refusal(() => readFixture('invalid-missing-comma.json'));
     expect(err.code).toBe('BAD_JSON');
-    expect(err.message).toBe("x.json:3:26: expected ',' or '}' after an object member, found '\"'");
-    expect(err.at).toEqual({ file: 'x.json', line: 3, column: 26 });
+    expect(err.message).toBe("fixtures/invalid-missing-comma.json:3:26: expected ',' or '}' after an object member, found '\"'");
+    expect(err.at).toEqual({ file: 'fixtures/invalid-missing-comma.json', line: 3, column: 26 });
   });
 
   it('a section of the wrong type is BAD_SOURCE with its pointer', () => {
