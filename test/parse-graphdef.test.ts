@@ -390,10 +390,17 @@ describe('binary GraphDef: bytes that are not a GraphDef', () => {
   });
 
   it('a SavedModel-like protobuf (field 1 is a varint) names the likely cause', () => {
-    const err = inputError(() => read(concat(pb.varint(1, 1), pb.message(2, pb.string(1, 'x'))), 'saved_model.pb'));
+    const metaGraph = pb.message(2, pb.message(1, pb.string(1, 'serve'.repeat(20))));
+    const err = inputError(() => read(concat(pb.varint(1, 1), metaGraph), 'saved_model.pb'));
     expect(err.code).toBe('BAD_GRAPHDEF');
-    expect(err.message).toMatch(/SavedModel/);
+    expect(err.message).toMatch(/it looks like a SavedModel: freeze it to a GraphDef first\)$/);
     expect(err.message).toContain('at byte 0');
+  });
+
+  it('an ONNX-like protobuf (ir_version, producer_name) names the likely cause', () => {
+    const err = inputError(() => read(concat(pb.varint(1, 8), pb.string(2, 'pytorch'), pb.string(3, '2.1')), 'model.pb'));
+    expect(err.code).toBe('BAD_GRAPHDEF');
+    expect(err.message).toMatch(/it looks like an ONNX model\)$/);
   });
 
   it('a node without an op', () => {
@@ -498,6 +505,18 @@ corpusSuite('corpus: fakequant/tf2ir_mobilenet_v1_0.5_128_cifar10_po2.pb (custom
       expect(e.bitwidth).toBe(8);
       expect(e.fakeQuant!.narrowRange).toBe(false);
     }
+  });
+});
+
+corpusSuite('corpus: other binary formats given as a GraphDef', () => {
+  it.each([
+    ['encodings/aimet/tiny_matmul_4bit.onnx', /at byte 0; it looks like an ONNX model\)$/],
+    ['oracle/qairt225/models/tiny_cnn.onnx', /at byte 0; it looks like an ONNX model\)$/],
+    ['dlc/openpilot_dmonitoring_model_q_v2.dlc', /at byte 0; it is a zip archive \(a \.dlc\?\)\)$/],
+  ])('%s → BAD_GRAPHDEF naming what it is', (file, message) => {
+    const err = inputError(() => readGraphDef(corpusInput(file)));
+    expect(err.code).toBe('BAD_GRAPHDEF');
+    expect(err.message).toMatch(message);
   });
 });
 
