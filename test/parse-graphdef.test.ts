@@ -155,6 +155,12 @@ describe('binary GraphDef: FakeQuantWithMinMaxVars', () => {
     expect(entry(set, 'input:0').grids).toEqual([{ min: -1.5, max: 2.25 }]);
   });
 
+  it('reads a Const without values as zeros, as TensorFlow does (a min of 0 written as an empty tensor)', () => {
+    const empty: NodeSpec = { name: 'lo', op: 'Const', attrs: [['value', attr.tensor(concat(pb.varint(1, 1), pb.message(2)))]] };
+    const set = read(graphDef(input, empty, constNode('hi', [6]), { name: 'fq', op: 'FakeQuantWithMinMaxVars', inputs: ['input', 'lo', 'hi'] }));
+    expect(entry(set, 'input:0').grids).toEqual([{ min: 0, max: 6 }]);
+  });
+
   it('reads a DT_DOUBLE range Const', () => {
     const doubleConst = (name: string, v: number): NodeSpec => ({
       name,
