@@ -74,7 +74,7 @@ function hintFor(bytes: Uint8Array): string {
     for (const f of readFields(bytes)) {
       if (f.field === 2 && f.wireType === WIRE_LEN && f.bytes) {
         if (f.bytes[0] === 0x0a && f.bytes.length > 64) return '; it looks like a SavedModel: freeze it to a GraphDef first';
-        if (/^[\x20-\x7e]{1,64}$/.test(new TextDecoder().decode(f.bytes))) return '; it looks like an ONNX model';
+        if (f.bytes.length <= 64 && f.bytes.every((b) => b >= 0x20 && b <= 0x7e)) return '; it looks like an ONNX model';
       }
       if ((f.field === 7 || f.field === 8) && f.wireType === WIRE_LEN) return '; it looks like an ONNX model';
       if (++seen >= 8) break;
