@@ -193,6 +193,18 @@ describe('binary GraphDef: FakeQuantWithMinMaxVars', () => {
     expect(e.fakeQuant?.producerType).toBe('Split');
   });
 
+  it('names the tensor it is given but takes the producer type from behind Identity nodes', () => {
+    const set = read(
+      graphDef(
+        input,
+        { name: 'relu', op: 'Relu', inputs: ['input'] },
+        identity('relu/id', 'relu'),
+        { name: 'fq', op: 'FakeQuantWithMinMaxArgs', inputs: ['relu/id'], attrs: [['min', attr.f(0)]] },
+      ),
+    );
+    expect(entry(set, 'relu/id:0').fakeQuant?.producerType).toBe('Relu');
+  });
+
   it('treats a folded-BatchNorm product of constants as a weight (TF2IR `mul_fold`)', () => {
     const set = read(
       graphDef(

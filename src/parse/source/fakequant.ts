@@ -5,7 +5,8 @@
  * - activation, `x → FakeQuant → y`: the range belongs to x's producer's output. The entry is named
  *   after that tensor as TF names it, `<producer>:<output>` (`add_1:0`, `Relu:0`): the SNPE TF
  *   converter names DLC buffers the same way (SNPE 1.17 dumps show `conv2d/BiasAdd:0`). The
- *   producer's op type is kept (`Relu` → the converter forces min to 0).
+ *   producer's op type is kept, looking through Identity nodes (`Relu` → the converter forces
+ *   min to 0).
  * - weights, `weights → FakeQuant → conv` (input 0 is computed from constants only: a `Const`, an
  *   `Identity` of it such as `first_weights/read`, a folded-BatchNorm `mul_fold`, a bias): the
  *   entry is named after that weight tensor (`first_weights/read:0`, the name AIMET and TF users
@@ -220,7 +221,11 @@ function readFakeQuant(ctx: Context, node: TfNode): SourceEntry | undefined {
         where(ctx, node),
       );
     }
-  } else info.producerType = producer.op;
+  } else {
+    // The op that really computes x (an Identity in between does not change the values: a ReLU
+    // behind it still means min → 0).
+    info.producerType = (throughPassThrough(ctx, x).node ?? producer).op;
+  }
 
   const entry: { -readonly [K in keyof SourceEntry]: SourceEntry[K] } = {
     name: tensorName(x),
