@@ -391,6 +391,29 @@ describe('binary GraphDef: bytes that are not a GraphDef', () => {
     expect(err.message).toMatch(/^cut\.pb: not a TensorFlow GraphDef \(.* at byte \d+\)$/);
   });
 
+  it('500 random corruptions of a valid graph: a source set or an InputError, never another error', () => {
+    let seed = 99;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const outcomes = new Map<string, number>();
+    for (let round = 0; round < 500; round++) {
+      const bytes = Uint8Array.from(good);
+      for (let flips = 1 + rand(3); flips > 0; flips--) bytes[rand(bytes.length)] = rand(256);
+      let outcome = 'read';
+      try {
+        read(bytes);
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        outcome = err.code;
+      }
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+    expect([...outcomes.keys()].every((k) => ['read', 'BAD_GRAPHDEF'].includes(k))).toBe(true);
+    expect(outcomes.get('BAD_GRAPHDEF')).toBeGreaterThan(0);
+  });
+
   it('random bytes', () => {
     let seed = 12345;
     const bytes = Uint8Array.from({ length: 4096 }, () => {
