@@ -321,6 +321,20 @@ describe('binary GraphDef: what cannot be attributed or read', () => {
     expect(err.message).toMatch(/^unfrozen\.pb: .*'q\/fq'.*'q\/min' \(VariableV2\).*freeze the graph first/);
   });
 
+  it('refuses weights that are still variables (`weights/read` of a VariableV2), even with Const ranges', () => {
+    const bytes = graphDef(
+      input,
+      { name: 'w', op: 'VariableV2' },
+      identity('w/read', 'w'),
+      ...rangeConsts('wq', [-1], [1]),
+      fakeQuantVars('wq/fq', 'w/read', 'wq'),
+      { name: 'conv', op: 'Conv2D', inputs: ['input', 'wq/fq'] },
+    );
+    const err = inputError(() => read(bytes));
+    expect(err.code).toBe('UNFROZEN_GRAPH');
+    expect(err.message).toContain("quantizes variable 'w' (VariableV2)");
+  });
+
   it('refuses a TF2 resource-variable graph (VarHandleOp → ReadVariableOp)', () => {
     const bytes = graphDef(
       input,

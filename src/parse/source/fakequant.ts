@@ -208,6 +208,14 @@ function readFakeQuant(ctx: Context, node: TfNode): SourceEntry | undefined {
     report(ctx, 'SOURCE_UNATTRIBUTED', `FakeQuant '${node.name}' cannot be attributed: ${why}`, where(ctx, node));
     return undefined;
   }
+  const source = throughPassThrough(ctx, x).node;
+  if (source && VARIABLE_OPS.has(source.op)) {
+    throw new InputError(
+      'UNFROZEN_GRAPH',
+      `${ctx.file}: FakeQuant node '${node.name}' quantizes variable '${source.name}' (${source.op}): ${FREEZE_HINT}`,
+      where(ctx, node),
+    );
+  }
   const isParam = isConstant(ctx, producer.name);
   const info: { -readonly [K in keyof FakeQuantInfo]: FakeQuantInfo[K] } = { node: node.name, op, numBits, narrowRange };
   if (isParam) {
@@ -224,7 +232,7 @@ function readFakeQuant(ctx: Context, node: TfNode): SourceEntry | undefined {
   } else {
     // The op that really computes x (an Identity in between does not change the values: a ReLU
     // behind it still means min → 0).
-    info.producerType = (throughPassThrough(ctx, x).node ?? producer).op;
+    info.producerType = (source ?? producer).op;
   }
 
   const entry: { -readonly [K in keyof SourceEntry]: SourceEntry[K] } = {
