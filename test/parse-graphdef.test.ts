@@ -369,6 +369,17 @@ describe('binary GraphDef: what cannot be attributed or read', () => {
     expect(set.diagnostics[0]!.detail).toContain('Placeholder');
   });
 
+  it.each([
+    [2, 1, '[2, 1]'],
+    [Number.NaN, 1, '[NaN, 1]'],
+    [0, Number.POSITIVE_INFINITY, '[0, Infinity]'],
+  ])('keeps but flags the range min %d, max %d', (min, max, printed) => {
+    const set = read(graphDef(input, { name: 'fq', op: 'FakeQuantWithMinMaxArgs', inputs: ['input'], attrs: [['min', attr.f(min)], ['max', attr.f(max)]] }));
+    expect(set.entries).toHaveLength(1);
+    expect(set.diagnostics).toMatchObject([{ code: 'SOURCE_BAD_VALUE', at: { node: 'fq' } }]);
+    expect(set.diagnostics[0]!.detail).toContain(printed);
+  });
+
   it('reports an impossible num_bits', () => {
     const set = read(graphDef(input, { name: 'fq', op: 'FakeQuantWithMinMaxArgs', inputs: ['input'], attrs: [['num_bits', attr.i(-1)]] }));
     expect(set.entries).toEqual([]);

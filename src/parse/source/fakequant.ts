@@ -200,6 +200,12 @@ function readFakeQuant(ctx: Context, node: TfNode): SourceEntry | undefined {
     grids = mins.map((min, i) => (perChannel ? { channel: i, min, max: maxs[i]! } : { min, max: maxs[i]! }));
   }
 
+  const odd = grids.find((g) => !Number.isFinite(g.min) || !Number.isFinite(g.max) || g.min! > g.max!);
+  if (odd) {
+    const channel = odd.channel === undefined ? '' : ` (channel ${odd.channel})`;
+    report(ctx, 'SOURCE_BAD_VALUE', `FakeQuant '${node.name}' has the range [${odd.min}, ${odd.max}]${channel}, not a usable range (min must be finite and at most max)`, where(ctx, node));
+  }
+
   // The tensor it belongs to.
   const x = inputs[0];
   const producer = x ? ctx.byName.get(x.node) : undefined;
