@@ -6,7 +6,7 @@
  *   `{header: {artifact_type, version}, dlcGenerationInfo: [{converterCommand: {tool, converterVersion, args}}]}`.
  */
 import type { Command, Location, ModelMetadata } from '../../model.js';
-import { parseCommand } from './commands.js';
+import { parseCommand } from '../dump/commands.js';
 import type { DiagnosticList } from './build.js';
 
 interface MutableMetadata {

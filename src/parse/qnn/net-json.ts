@@ -26,7 +26,7 @@ import {
   type TensorEncoding,
   type TensorRole,
 } from '../../model.js';
-import { parseCommand } from '../dlc/commands.js';
+import { parseCommand } from '../dump/commands.js';
 import {
   DiagnosticList,
   FLOAT64,
