@@ -191,7 +191,12 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
     for (const n of next) out.push(indent(wrapText(`- ${n}`, WIDTH - 4), '  ', '    '));
     out.push(`  - To accept a known deviation: --waive 'TENSOR_GLOB:VERDICT' (or "waivers" in dlcverify.config.json).`);
   }
-  return out.join('\n') + '\n';
+  // Plain lines wrap at WIDTH too (tables are already sized).
+  return (
+    out
+      .map((line) => (line.length > WIDTH && !/^[┌│├└]/.test(line) ? wrapText(line, WIDTH).replace(/\n/g, '\n  ') : line))
+      .join('\n') + '\n'
+  );
 }
 
 /** Minimal diff rendering (the `diff` branch improves it). */

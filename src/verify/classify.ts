@@ -559,6 +559,9 @@ export function classifyMatched(outcome: MatchOutcome, hit: DlcHit, ctx: Classif
   const results: VerifyResult[] = [];
   const judge = (grid: SourceGrid, d: Encoding, channel: number | undefined, extraTags: VerdictTag[]): void => {
     const j = judgeGrid({ entry, grid, bitwidth, perChannel }, d, tensor, ctx);
+    const flagWords: string[] = [];
+    if (enc.isOverridden === false && j.kind === 'ok') flagWords.push('the DLC does not mark it as overridden, but the values are the source\'s');
+    if (d.isSymmetric === false && entry.isSymmetric === true && j.kind === 'ok') flagWords.push('the DLC says is_symmetric false although the source says true; the values agree');
     results.push({
       ...base,
       ...(channel !== undefined ? { channel } : {}),
@@ -569,7 +572,7 @@ export function classifyMatched(outcome: MatchOutcome, hit: DlcHit, ctx: Classif
       actual: toGridNumbers(d),
       deviation: j.deviation,
       ...(j.hypothesis ? { hypothesis: j.hypothesis } : {}),
-      sentence: j.sentence,
+      sentence: flagWords.length > 0 ? `${j.sentence.replace(/\.$/, '')}; note: ${flagWords.join('; ')}.` : j.sentence,
       ...(d.at.line !== undefined ? { dlcAt: d.at } : {}),
     });
   };
