@@ -4,6 +4,7 @@
  * Corpus files are read in place (never copied); variants are edited in memory.
  */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { readModel, readSource } from '../src/parse/load.js';
 import { inputFromText } from '../src/parse/input.js';
 import { verify } from '../src/verify/index.js';
@@ -258,5 +259,64 @@ describeCorpus('PAIRS F: converter-stage overrides, QAIRT 2.25 (real)', () => {
     const text = renderTable(report, { color: false, verbose: false });
     expect(text).toContain('not quantized yet');
     expect(JSON.parse(renderJson(report)).results).toHaveLength(13);
+  });
+});
+
+describe('PAIRS B: the seed article (samples/seed/, reconstructed), SNPE 1.59 style', () => {
+  const dump = 'samples/seed/seed_dlc_info.txt';
+  const json = 'samples/seed/encoding.json';
+
+  it('exit 1 on the one MISSING_IN_DLC; the other 5 FLOAT32_ROUNDING, weights matched by TF scope', async () => {
+    const run = await cli([dump, json, '--format', 'json']);
+    expect(run.code).toBe(1);
+    const out = JSON.parse(run.stdout);
+    const judged = out.results.filter((r: { verdict: string }) => r.verdict !== 'NOT_IN_SOURCE');
+    expect(judged.map((r: { verdict: string }) => r.verdict).sort()).toEqual([...Array(5).fill('FLOAT32_ROUNDING'), 'MISSING_IN_DLC'].sort());
+    const missing = out.results.find((r: { verdict: string }) => r.verdict === 'MISSING_IN_DLC');
+    expect(missing.tensor).toBe('inference/coefficients/splat_cond/res1_1/conv2/weights/read:0');
+    const weights = out.results.filter((r: { match: { rule: string } | null }) => r.match?.rule === 'tf-scope');
+    expect(weights.map((r: { tensor: string }) => r.tensor).sort()).toEqual([
+      'inference/coefficients/splat_cond/conv1/Conv2D.weight',
+      'inference/coefficients/splat_cond/res1_1/conv1/Conv2D.weight',
+    ]);
+    expect(out.coverage.byRule).toEqual({ 'snpe1-output-buffer': 3, 'tf-scope': 2 });
+  });
+
+  it('waiving the dropped override makes it pass; --fail-on none too', async () => {
+    expect((await cli([dump, json, '--waive', '*/res1_1/conv2/*:MISSING_IN_DLC'])).code).toBe(0);
+    expect((await cli([dump, json, '--fail-on', 'warn'])).code).toBe(0);
+  });
+
+  it('use_symmetric_quantize_weights=true with is_symmetric "False" predicts the SDK error', () => {
+    const text = readFileSync(dump, 'utf8').replace('use_symmetric_quantize_weights=false', 'use_symmetric_quantize_weights=true');
+    const report = verify(readModel(inputFromText('seed_sym.txt', text)), readSource(inputFromText(json, readFileSync(json, 'utf8'))));
+    const conflict = report.pipeline.find((p) => p.code === 'SYMMETRIC_WEIGHTS_CONFLICT');
+    expect(conflict?.sentence).toContain('Requested symmetric weights but instead got is_symmetric==False');
+    expect(conflict?.sentence).toContain('3 weight override(s)');
+  });
+});
+
+describeCorpus('PAIRS D: qnn/resnet18 net.json (QNN 2.18 converter) + resnet18.encodings', () => {
+  it('32 activations and 21 params FLOAT32_ROUNDING, fc.weight by converter suffix, biases and _330_nchw NOT_IN_SOURCE, exit 0', async () => {
+    const run = await cli([corpusPath('qnn/resnet18_int8_net.json'), corpusPath('qnn/resnet18.encodings'), '--format', 'json']);
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.summary.byVerdict).toEqual({ FLOAT32_ROUNDING: 53, NOT_IN_SOURCE: 22 });
+    type R = { tensor: string; verdict: string; role: string; tags: string[]; match: { rule: string } | null; sentence: string };
+    const results = out.results as R[];
+    const acts = results.filter((r) => r.verdict === 'FLOAT32_ROUNDING' && r.role !== 'param');
+    expect(acts).toHaveLength(32);
+    expect(acts.filter((r) => r.match?.rule === 'qnn-sanitized')).toHaveLength(30); // input_data, class_probs keep their names
+    expect(acts.every((r) => r.tags.includes('OVERRIDE_FLAG_SET'))).toBe(true);
+    const params = results.filter((r) => r.verdict === 'FLOAT32_ROUNDING' && r.role === 'param');
+    expect(params.filter((r) => r.match?.rule === 'qnn-sanitized')).toHaveLength(20);
+    expect(params.every((r) => r.tags.includes('OVERRIDE_FLAG_CLEAR') && r.sentence.includes('does not mark it as overridden'))).toBe(true);
+    expect(results.find((r) => r.tensor === 'fc_weight_permute')?.match?.rule).toBe('converter-suffix');
+    const notInSource = results.filter((r) => r.verdict === 'NOT_IN_SOURCE');
+    expect(notInSource.filter((r) => r.tensor.endsWith('_bias'))).toHaveLength(21);
+    const nchw = results.find((r) => r.tensor === '_330_nchw')!;
+    expect(nchw.verdict).toBe('NOT_IN_SOURCE');
+    expect(nchw.sentence).toContain('inherits the encoding of `_330`');
+    expect(out.pipeline.map((p: { code: string }) => p.code)).toEqual(['OVERRIDES_SAME_FILE']);
   });
 });

@@ -231,7 +231,10 @@ function buildCandidates(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Clas
   };
 
   // EXACT needs the source to give the grid (scale); from min/max alone the SDK computes it in float32.
-  const exact = g.scale !== undefined ? asGiven('as-given') : undefined;
+  // And a value can only be held exactly when float32 can represent it: otherwise equality at the
+  // printed precision is float32 storage hidden by the print (FLOAT32_ROUNDING).
+  const representable = [g.min, g.max, g.scale].every((v) => v === undefined || Math.fround(v) === v);
+  const exact = g.scale !== undefined && representable ? asGiven('as-given') : undefined;
   if (exact) out.push({ verdict: 'EXACT', ...exact, because: 'every field equals the source at the printed precision' });
   const f32 = asGiven('float32');
   if (f32) out.push({ verdict: 'FLOAT32_ROUNDING', ...f32, because: 'every field equals float32 of the source' });
