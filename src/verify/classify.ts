@@ -163,6 +163,13 @@ export interface SourceSide {
   readonly perChannel: boolean;
 }
 
+/** JSON_INCONSISTENT, reading a symmetric entry's offset 0 as the forced −2^(bw−1). */
+function inconsistent(src: SourceSide): boolean {
+  const g = src.grid;
+  const forced = src.entry.isSymmetric === true && (g.offset === undefined || g.offset === 0);
+  return isSelfInconsistent(forced ? { ...g, offset: -(2 ** (src.bitwidth - 1)) } : g, src.bitwidth);
+}
+
 function isReluType(type: string | undefined): boolean {
   return type !== undefined && /^relu/i.test(type);
 }
@@ -302,7 +309,7 @@ function buildCandidates(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Clas
   }
 
   // The quantizer computes the grid only when scale/offset are missing, or off-grid (inconsistent).
-  const recomputes = g.scale === undefined || g.offset === undefined || isSelfInconsistent(g, bw);
+  const recomputes = g.scale === undefined || g.offset === undefined || inconsistent(src);
   if (hasMinMax && recomputes) {
     const range = Math.max(0, g.max!) - Math.min(0, g.min!);
     for (const minRange of MIN_RANGES) {
@@ -387,7 +394,7 @@ export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Cla
   const bw = src.bitwidth;
   const extra = ctx.extraTolerance(tensor.name);
   const tags: VerdictTag[] = [];
-  if (isSelfInconsistent(g, bw)) tags.push('JSON_INCONSISTENT');
+  if (inconsistent(src)) tags.push('JSON_INCONSISTENT');
   const givenNumbers: GridNumbers = {
     bitwidth: bw,
     ...(g.min !== undefined ? { min: g.min } : {}),
