@@ -8,3 +8,8 @@ export { readModel, readSource } from './parse/load.js';
 export { detectInput } from './parse/detect.js';
 export { inputFromBytes, inputFromText } from './parse/input.js';
 export { parseDump } from './parse/dump/index.js';
+export { verify, VERIFY_SCHEMA_VERSION, type VerifyOptions } from './verify/index.js';
+export { parseConfig, parseWaiver, parseFailOn, globMatch, type VerifyConfig, type ToleranceOverride } from './verify/policy.js';
+export { matchNames, sanitizeName } from './verify/match.js';
+export { checkPipeline } from './verify/pipeline.js';
+export { renderReport, REPORT_FORMATS, type ReportFormat, type RenderOptions } from './render/index.js';
