@@ -14,22 +14,38 @@ export function splitTextRow(line: string): string[] | undefined {
   for (;;) {
     const bar = line.indexOf('|', start);
     if (bar === -1) {
-      // No closing bar: a row cut short (pasted, truncated). Keep the last cell if it has text.
-      const rest = cell(line, start, line.length);
-      if (rest.length > 0) cells.push(rest);
+      // After the closing bar: nothing (or blanks). Text here is a row cut short: keep it as a cell.
+      if (start < line.length) {
+        const rest = cell(line, start, line.length);
+        if (rest.length > 0) cells.push(rest);
+      }
       return cells;
     }
     cells.push(cell(line, start, bar));
     start = bar + 1;
-    if (start >= line.length || isBlank(line, start, line.length)) return cells;
   }
 }
 
-/** `line[start, end)` without its one leading space and its trailing padding. */
+/**
+ * `line[start, end)` without its one leading space and its trailing padding. Most of a dump is
+ * padding, most cells of continuation rows are empty: emptiness is tested natively against a
+ * cached run of spaces (no allocation), trimming is left to the native `trimEnd`.
+ */
 function cell(line: string, start: number, end: number): string {
   if (line.charCodeAt(start) === 32) start++;
-  while (end > start && line.charCodeAt(end - 1) === 32) end--;
-  return end > start ? line.slice(start, end) : '';
+  if (start >= end) return '';
+  if (line.charCodeAt(start) === 32 && line.startsWith(spaces(end - start), start)) return '';
+  return line.slice(start, end).trimEnd();
+}
+
+const SPACE_RUNS: string[] = [];
+function spaces(n: number): string {
+  let s = SPACE_RUNS[n];
+  if (s === undefined) {
+    s = ' '.repeat(n);
+    if (n < 4096) SPACE_RUNS[n] = s;
+  }
+  return s;
 }
 
 function isBlank(line: string, start: number, end: number): boolean {
