@@ -789,8 +789,8 @@ export class DumpBuilder {
   /**
    * 2.x: from the tensor type (APP_WRITE input, APP_READ output, STATIC param, else activation).
    * 1.x and 2.5 (no tensor type): the `data` layer's outputs and `[NW Input]` are graph inputs,
-   * `<layer>.weight`/`.bias` and tensors nobody produces are params, tensors nobody consumes are
-   * graph outputs.
+   * `<layer>.weight`/`.bias` (1.x) and tensors nobody produces (2.5) are params, tensors nobody
+   * consumes are graph outputs.
    */
   private role(t: MutTensor): TensorRole {
     const type = t.tensorType;
@@ -802,7 +802,9 @@ export class DumpBuilder {
     }
     if (t.paramKind !== undefined) return 'param';
     if (t.nwInput || t.dataLayerOutput) return 'graph-input';
-    if (t.producer === undefined) return 'param';
+    // 1.x params are only the `<layer>.weight`/`.bias` tensors: a buffer nobody produces (its
+    // producer elided, or a fragment) is an input. In 2.5 it is a weight or a constant.
+    if (t.producer === undefined) return this.style === 'bare' ? 'graph-input' : 'param';
     if (t.consumers.length === 0) return 'graph-output';
     return 'activation';
   }
