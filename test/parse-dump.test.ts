@@ -414,3 +414,21 @@ describe('samples/ (constructed)', () => {
     expect(m.metadata.converterCommand?.options.get('quantization_overrides')).toBe('/home/user/tiny/tiny.encodings');
   });
 });
+
+describe('headers', () => {
+  it.each([
+    ['DLC info of: /a/m.dlc', 'qairt-2.2x'],
+    ['DLC info of /a/m.dlc', 'qairt-2.2x'],
+    ['DLC info for /a/m.dlc', 'snpe-1.17'],
+  ] as const)('%s -> %s', (header, family) => {
+    const m = parseDump([header, 'Model Version: N/A'], 'h.txt');
+    expect(m.family).toBe(family);
+    expect(m.graphs).toEqual([]);
+  });
+
+  it('a second header in the same file is reported, not merged silently', () => {
+    const lines = [...splitLines('DLC info for: /a.dlc\nModel Version: N/A\nDLC info for: /b.dlc\n')];
+    const m = parseDump(lines, 'two.txt');
+    expect(m.diagnostics.map((d) => [d.code, d.at.line])).toContainEqual(['DUMP_UNKNOWN_LINE', 3]);
+  });
+});

@@ -196,10 +196,6 @@ export class DumpBuilder {
     return this.started;
   }
 
-  get tableOpen(): boolean {
-    return this.table !== undefined;
-  }
-
   // -------------------------------------------------------------------------------------------
   // Events
   // -------------------------------------------------------------------------------------------
@@ -212,9 +208,10 @@ export class DumpBuilder {
     }
     this.started = true;
     let rest: string;
-    if (text.startsWith('DLC info of:')) {
+    if (text.startsWith('DLC info of')) {
+      // `DLC info of: /p` (2.2x–2.25); `qairt-dlc-info` 2.26+ is assumed to print the same.
       this.headerKind = 'of';
-      rest = text.slice('DLC info of:'.length);
+      rest = text.slice(text.startsWith('DLC info of:') ? 'DLC info of:'.length : 'DLC info of'.length);
     } else if (text.startsWith('DLC info for:')) {
       this.headerKind = 'for';
       rest = text.slice('DLC info for:'.length);
@@ -251,6 +248,10 @@ export class DumpBuilder {
   textLine(text: string, line: number): void {
     if (this.table !== undefined) this.closeTable();
     if (text.length === 0 || text.trim().length === 0) return;
+    if (text.startsWith('DLC info for') || text.startsWith('DLC info of')) {
+      this.header(text, line);
+      return;
+    }
     if (text.startsWith('Info of graph:')) {
       this.beginGraph(keep(text.slice('Info of graph:'.length).trim()), line);
       return;
