@@ -432,3 +432,25 @@ describe('headers', () => {
     expect(m.diagnostics.map((d) => [d.code, d.at.line])).toContainEqual(['DUMP_UNKNOWN_LINE', 3]);
   });
 });
+
+describe('CSV twins of each family (constructed with Python csv from the text fixtures)', () => {
+  it.each(['snpe13x-seven-columns', 'snpe159-weight-bias-axis-quant', 'snpe25-named-encodings', 'snpe212-per-channel-first-only', 'qairt-multigraph-repeated-names'])(
+    '%s.csv gives the model of %s.txt',
+    (name) => {
+      const text = fixture(`${name}.txt`);
+      const csv = fixture(`${name}.csv`);
+      expect(csv.format).toBe('dlc-info-csv');
+      expect(csv.family).toBe(text.family);
+      expect(codes(csv)).toEqual([]);
+      const shape = (m: DlcModel) =>
+        m.graphs.map((g) => ({
+          name: g.name,
+          ops: g.ops.map((o) => [o.id, o.name, o.type, o.inputs, o.outputs, o.outDims, o.params.map((p) => [p.name, p.value])]),
+          tensors: [...g.tensors.values()].map((t) => [t.name, t.role, t.dtype, t.layer, t.encoding?.layout, t.encoding?.axis, t.encoding?.channelCount, t.encoding?.channels.map((c) => [c.channel, c.bitwidth, c.min, c.max, c.scale, c.offset])]),
+          io: [...g.inputs, ...g.outputs].map((r) => [r.name, r.dims, r.dtype, r.encoding?.scale]),
+        }));
+      expect(shape(csv)).toEqual(shape(text));
+      expect([...(csv.metadata.converterCommand?.options ?? [])]).toEqual([...(text.metadata.converterCommand?.options ?? [])]);
+    },
+  );
+});
