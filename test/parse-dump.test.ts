@@ -454,3 +454,16 @@ describe('CSV twins of each family (constructed with Python csv from the text fi
     },
   );
 });
+
+describe('pathological lines stay linear and small', () => {
+  it.each([
+    ['a line of 5 million bars', `|${'|'.repeat(5_000_000)}`],
+    ['a 5 MB Parameters cell of `encoding for channel_`', `| 0 | n | T |  |  |  |  | ${'x encoding for channel_'.repeat(220_000)} |`],
+    ['a 5 MB converter command of brackets', `Converter command: tool a=${'['.repeat(5_000_000)}`],
+  ])('%s', (_what, line) => {
+    const started = Date.now();
+    const m = parseDump(['DLC info of: /a.dlc', 'Info of graph: g', '| Id | Name | Type | Inputs | Outputs | Out Dims | Runtimes | Parameters |', line, 'Total parameters: 0'], 'p.txt');
+    expect(Date.now() - started).toBeLessThan(3000);
+    for (const d of m.diagnostics) expect(d.detail.length).toBeLessThanOrEqual(601);
+  });
+});

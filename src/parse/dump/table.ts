@@ -6,12 +6,19 @@
  * trailing padding are dropped. Split with indexOf (linear on 10 MB lines).
  */
 
-/** Splits a `|` row into its cells, or returns undefined when the line is not a row. */
+/** More cells than any dump table has (8): a line of bars is garbage, not 10 million cells. */
+const MAX_CELLS = 64;
+
+/**
+ * Splits a `|` row into its cells, or returns undefined when the line is not a row. A line with
+ * more than MAX_CELLS cells is cut there (the caller reports the wrong column count).
+ */
 export function splitTextRow(line: string): string[] | undefined {
   if (line.charCodeAt(0) !== 124 /* | */) return undefined;
   const cells: string[] = [];
   let start = 1;
   for (;;) {
+    if (cells.length > MAX_CELLS) return cells;
     const bar = line.indexOf('|', start);
     if (bar === -1) {
       // After the closing bar: nothing (or blanks). Text here is a row cut short: keep it as a cell.
