@@ -263,7 +263,8 @@ export class DumpBuilder {
       map.set(label, keep(before === '' ? text.slice(2).trim() : `${before}; ${text.slice(2).trim()}`));
       return;
     }
-    // `Key : A:AIP` then `      D:DSP`, `      G:GPU`, `      C:CPU`: the runtimes legend.
+    // `Key : A:AIP` then `      D:DSP`, `      G:GPU`, `      C:CPU`: the runtimes legend
+    // (every real dump; the regex matches `      D:DSP`, on short lines only).
     if (text.startsWith('Key : ') || /^ +[A-Z]:[A-Z]+$/.test(text.length < 40 ? text : '')) return;
     if (text.startsWith('Total parameters ') && !text.startsWith('Total parameters:')) {
       // 1.17 prints `Total parameters 176099 (0 MB assuming single precision float)`.
@@ -824,6 +825,7 @@ export class DumpBuilder {
         if (this.style === 'bare') return 'snpe-1.4x-1.6x';
         if (version.startsWith('2.5.')) return 'snpe-2.5';
         if (version.startsWith('2.')) return 'snpe-2.12';
+        // `DLC created with converter version: 1.32.0.555` (a 1.2x–1.3x float dump with no rows).
         if (/^1\.(?:[23]\d)\./.test(version)) return 'snpe-1.2x-1.3x';
         return 'snpe-1.4x-1.6x';
       case 'none':

@@ -81,6 +81,7 @@ export function isElision(line: string): boolean {
   const t = line.trim();
   if (t === '...' || t === '…') return true;
   if (t.startsWith('|') && t.length < 64) {
+    // `|     | ...  |` (short lines only): bars and blanks around dots.
     const inner = t.replace(/[|\s]/g, '');
     return /^(?:\.\.\.|…)+$/.test(inner);
   }
