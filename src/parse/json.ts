@@ -169,7 +169,7 @@ export class JsonReader {
   /** A Node Buffer view of the same memory (no copy): native latin1 slicing for number text. */
   private readonly view: Buffer | undefined;
   /** Short ASCII keys seen before, by hash: AIMET repeats `bitwidth`, `scale`, … millions of times. */
-  private readonly keyCache = new Map<number, string>();
+  private readonly keyCache: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -525,37 +525,31 @@ export class JsonReader {
     return Number(this.latin1(start, p));
   }
 
-  /** A member name: short plain ASCII names are interned (one string for a million `"scale"`s). */
+  /**
+   * A member name: short plain ASCII names are interned in a small direct-mapped cache keyed by
+   * length and end bytes (one string for a million `"scale"`s, and no hashing loop).
+   */
   private readKeyString(): string {
     const b = this.bytes;
     const start = this.pos + 1;
-    let hash = 0x811c9dc5;
     let p = start;
     for (; p - start <= 32; p++) {
       const c = b[p];
       if (c === QUOTE) break;
       if (c === undefined || c === BACKSLASH || c < 0x20 || c >= 0x80) return this.readString();
-      hash = Math.imul(hash ^ c, 0x01000193);
     }
-    if (b[p] !== QUOTE) return this.readString();
-    hash = (Math.imul(hash, 31) + (p - start)) | 0;
-    const cached = this.keyCache.get(hash);
-    if (cached !== undefined && cached.length === p - start) {
-      let same = true;
-      for (let i = 0; i < cached.length; i++) {
-        if (cached.charCodeAt(i) !== b[start + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
-        this.pos = p + 1;
-        return cached;
-      }
+    const length = p - start;
+    if (b[p] !== QUOTE || length === 0) return this.readString();
+    const slot = ((length << 5) ^ b[start]! ^ (b[p - 1]! << 3) ^ (b[start + (length >> 1)]! << 1)) & 1023;
+    const cached = this.keyCache[slot];
+    this.pos = p + 1;
+    if (cached !== undefined && cached.length === length) {
+      let i = 0;
+      while (i < length && cached.charCodeAt(i) === b[start + i]) i++;
+      if (i === length) return cached;
     }
     const key = this.latin1(start, p);
-    if (this.keyCache.size < 4096) this.keyCache.set(hash, key);
-    this.pos = p + 1;
+    this.keyCache[slot] = key;
     return key;
   }
 
