@@ -180,6 +180,47 @@ describe('AIMET 2.0.0 / 2.1.0 (constructed: no real export exists)', () => {
   });
 });
 
+describe('versions and shapes', () => {
+  it('an unknown legacy version is read by shape with an info note', () => {
+    const set = readText('{"activation_encodings": {"a": [{"bitwidth": 8, "min": 0, "max": 1}]}, "param_encodings": {}, "version": "0.7.0"}');
+    expect([set.format, set.version]).toEqual(['aimet-legacy', '0.7.0']);
+    expect(set.diagnostics.map((d) => [d.code, d.severity])).toEqual([['SOURCE_UNKNOWN_VERSION', 'info']]);
+  });
+
+  it('list sections without version are read as 1.0.0 with a note', () => {
+    const set = readText('{"activation_encodings": [{"name": "a", "bw": 8, "scale": [0.1], "offset": [0]}], "param_encodings": []}');
+    expect(set.format).toBe('aimet-1.0.0');
+    expect(set.entries[0]).toMatchObject({ name: 'a', layout: 'per-tensor', grids: [{ scale: 0.1, offset: 0 }] });
+    expect(codes(set)).toEqual(['SOURCE_UNKNOWN_VERSION']);
+  });
+
+  it('channels that disagree on bitwidth are reported; the first channel sets the entry', () => {
+    const set = readText('{"param_encodings": {"w.weight": [{"bitwidth": 8, "scale": 0.1, "offset": -128}, {"bitwidth": 4, "scale": 0.2, "offset": -8}]}}');
+    expect(entry(set, 'w.weight')).toMatchObject({ bitwidth: 8, layout: 'per-channel' });
+    expect(entry(set, 'w.weight').grids).toHaveLength(2);
+    expect(codes(set)).toEqual(['SOURCE_BAD_VALUE']);
+    expect(set.diagnostics[0]!.detail).toContain('channel 1 says bitwidth 4');
+  });
+
+  it('an empty encoding list is skipped with a warning', () => {
+    const set = readText('{"activation_encodings": {"a": []}, "param_encodings": {}}');
+    expect(set.entries).toEqual([]);
+    expect(set.diagnostics.map((d) => [d.code, d.at.pointer])).toEqual([['SOURCE_BAD_VALUE', '/activation_encodings/a']]);
+  });
+
+  it('a 1.0.0 entry without a name is skipped; PER_TENSOR with many scales becomes per-channel', () => {
+    const set = readText('{"version": "1.0.0", "activation_encodings": [{"bw": 8, "scale": [0.1]}], "param_encodings": [{"name": "w.weight", "enc_type": "PER_TENSOR", "bw": 8, "scale": [0.1, 0.2], "offset": [-128]}]}');
+    expect(set.entries.map((e) => [e.name, e.layout, e.grids])).toEqual([
+      ['w.weight', 'per-channel', [{ channel: 0, scale: 0.1, offset: -128 }, { channel: 1, scale: 0.2 }]],
+    ]);
+    expect(set.diagnostics.map((d) => [d.code, d.at.pointer])).toEqual([
+      ['SOURCE_BAD_VALUE', '/activation_encodings/0'],
+      ['SOURCE_BAD_VALUE', '/param_encodings/0/offset'],
+      ['SOURCE_BAD_VALUE', '/param_encodings/0/scale'],
+    ]);
+  });
+});
+
 describe('range files', () => {
   it('CSV: header, CRLF, comments, quoted names, optional bitwidth, bad row skipped with its line', () => {
     const set = readFixture('ranges-crlf-quoted.csv');
