@@ -194,6 +194,17 @@ describe('versions and shapes', () => {
     expect(codes(set)).toEqual(['SOURCE_UNKNOWN_VERSION']);
   });
 
+  it('an empty section does not decide the shape', () => {
+    const legacy = readText('{"activation_encodings": {"a": [{"bitwidth": 8, "min": 0, "max": 1}]}, "param_encodings": []}');
+    expect(legacy.format).toBe('aimet-legacy');
+    expect(legacy.diagnostics).toEqual([]);
+    const v1 = readText('{"activation_encodings": {}, "param_encodings": [{"name": "w", "bw": 8, "scale": [0.1], "offset": [0]}], "version": "1.0.0"}');
+    expect(v1.format).toBe('aimet-1.0.0');
+    expect(v1.diagnostics).toEqual([]);
+    expect(readText('{"activation_encodings": [], "param_encodings": [], "version": "1.0.0"}').format).toBe('aimet-1.0.0');
+    expect(readText('{"activation_encodings": {}, "param_encodings": {}}').format).toBe('aimet-legacy');
+  });
+
   it('channels that disagree on bitwidth are reported; the first channel sets the entry', () => {
     const set = readText('{"param_encodings": {"w.weight": [{"bitwidth": 8, "scale": 0.1, "offset": -128}, {"bitwidth": 4, "scale": 0.2, "offset": -8}]}}');
     expect(entry(set, 'w.weight')).toMatchObject({ bitwidth: 8, layout: 'per-channel' });

@@ -87,6 +87,7 @@ export function readJsonSourceBytes(bytes: Uint8Array, file: string): SourceSet 
   const others: { key: string; at: Location; type: string }[] = [];
   const shapes = new Set<'legacy' | '1.0.0'>();
   let sawEncodingsList = false;
+  let sawSection = false;
   const lpbqObjects: Location[] = [];
   let version: string | undefined;
   let versionAt: Location | undefined;
@@ -111,10 +112,13 @@ export function readJsonSourceBytes(bytes: Uint8Array, file: string): SourceSet 
     if (key === 'activation_encodings' || key === 'param_encodings') {
       const section = key === 'activation_encodings' ? 'activation' : 'param';
       const kind = reader.peek();
+      sawSection = true;
       if (kind === 'object') {
-        shapes.add('legacy');
         reader.beginObject();
         for (let name = reader.nextMember(); name !== undefined; name = reader.nextMember()) {
+          // Only a non-empty section tells the shape: `"param_encodings": []` beside a legacy
+          // object (or `{}` beside 1.0.0 lists) says nothing.
+          shapes.add('legacy');
           const line = reader.keyLine;
           const value = reader.readValue();
           if (value instanceof JsonObject && (value.has('output') || value.has('input')) && !value.has('bitwidth')) {
@@ -127,9 +131,9 @@ export function readJsonSourceBytes(bytes: Uint8Array, file: string): SourceSet 
           readLegacyEntry(main, name, section, value, [key, name], line, key, `/${key}/*/*`);
         }
       } else if (kind === 'array') {
-        shapes.add('1.0.0');
         reader.beginArray();
         for (let i = 0; reader.nextItem(); i++) {
+          shapes.add('1.0.0');
           const line = reader.line;
           readV1Entry(main, reader.readValue(), section, [key, i], line, key, `/${key}/*`);
         }
@@ -186,6 +190,8 @@ export function readJsonSourceBytes(bytes: Uint8Array, file: string): SourceSet 
     for (const o of others) if (o.type !== except) builder.unknownKey(jsonPointer([o.key]), o.at);
   };
 
+  // Both sections empty: the version decides (1.0.0, or legacy).
+  if (sawSection && shapes.size === 0) shapes.add(version === '1.0.0' ? '1.0.0' : 'legacy');
   if (shapes.size > 0 || sawEncodingsList) {
     unknownOthers(main, undefined);
     let format: SourceFormat;
