@@ -9,7 +9,7 @@ import { InputError, type InputFile, type SourceEntry, type SourceSet } from '..
 import { inputFromBytes, inputFromText } from '../src/parse/input.js';
 import { readSource } from '../src/parse/load.js';
 import { MAX_JSON_SOURCE_BYTES, readJsonSource } from '../src/parse/source/index.js';
-import { looksLikeActivation, looksLikeParam } from '../src/parse/source/common.js';
+import { inconsistency, looksLikeActivation, looksLikeParam } from '../src/parse/source/common.js';
 import { splitCsvLine } from '../src/parse/source/ranges.js';
 import { REPO_ROOT } from './helpers/corpus.js';
 
@@ -268,6 +268,23 @@ describe('range files', () => {
     ]);
     expect(set.ignoredKeys).toEqual(['/*/note']);
     expect(codes(set)).toEqual(['SOURCE_UNKNOWN_KEY']);
+  });
+});
+
+describe('self-consistency check (offset·scale = min, (max − min)/(2^bw − 1) = scale)', () => {
+  const s = 0.0078125;
+  it.each([
+    ['on the grid', { min: -128 * s, max: 127 * s, scale: s, offset: -128 }, 8, false],
+    ['float32-stored min (AIMET writes doubles of float32 values)', { min: Math.fround(-0.4755798280239105), max: 0.47186437249183655, scale: 0.003715467406436801, offset: -128 }, 8, false],
+    ['12-decimal paste of a 16-bit grid', { min: 0, max: 0.99609375, scale: 0.00001519941634, offset: 0 }, 16, false],
+    ['positive offset, negated before the check', { min: -128 * s, max: 127 * s, scale: s, offset: 128 }, 8, false],
+    ['min one step off', { min: -129 * s, max: 126 * s, scale: s, offset: -128 }, 8, true],
+    ['min 0.01 step off', { min: (-128 - 0.01) * s, max: 127 * s, scale: s, offset: -128 }, 8, true],
+    ['scale 1 % off its range', { min: 0, max: 661.906005859375, scale: 0.00999514270612793, offset: 0 }, 16, true],
+    ['no scale: nothing to check', { min: -1, max: 1 }, 8, false],
+    ['no min: only the range check applies', { max: 1, scale: 1 / 255, offset: 0 }, 8, false],
+  ])('%s', (_label, grid, bitwidth, inconsistent) => {
+    expect(inconsistency(grid, bitwidth) !== undefined).toBe(inconsistent);
   });
 });
 
