@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/model.js';
 import { JsonArray, JsonObject, JsonReader, jsonPointer, parseJson, type JsonValue } from '../src/parse/json.js';
@@ -45,6 +46,26 @@ describe('parseJson: values', () => {
   ])('number %s reads as Number() does', (text, value) => {
     expect(Object.is(parse(text), value)).toBe(true);
     expect(parse(text)).toBe(Number(text));
+  });
+
+  it('any finite double printed by JSON.stringify reads back exactly (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
+        expect(Object.is(parse(JSON.stringify(x)), x === 0 ? JSON.parse(JSON.stringify(x)) : x)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('any decimal text reads as Number() reads it (property)', () => {
+    const digits = fc.string({ unit: fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9'), minLength: 1, maxLength: 22 });
+    fc.assert(
+      fc.property(fc.boolean(), digits, fc.option(digits), fc.option(fc.integer({ min: -330, max: 330 })), (negative, int, frac, exp) => {
+        const text = `${negative ? '-' : ''}${int.replace(/^0+(?=\d)/, '')}${frac === null ? '' : `.${frac}`}${exp === null ? '' : `e${exp}`}`;
+        expect(Object.is(parse(text), Number(text))).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('reads string escapes and UTF-8', () => {

@@ -232,6 +232,34 @@ describe('versions and shapes', () => {
   });
 });
 
+describe('many entries (constructed in memory)', () => {
+  it('reads 200 per-channel tensors of 64 channels and a 1.0.0 list of 100 000 scales exactly', () => {
+    const scaleOf = (t: number, c: number): number => Math.fround((t * 64 + c + 1) / 3e6);
+    const tensors = Array.from({ length: 200 }, (_, t) => {
+      const channels = Array.from({ length: 64 }, (_, c) => {
+        const scale = scaleOf(t, c);
+        return `{"bitwidth": 8, "dtype": "int", "is_symmetric": "True", "max": ${127 * scale}, "min": ${-128 * scale}, "offset": -128, "scale": ${scale}}`;
+      });
+      return `"layer${t}.weight": [\n${channels.join(',\n')}\n]`;
+    });
+    const legacy = readText(`{"activation_encodings": {}, "param_encodings": {\n${tensors.join(',\n')}\n}, "version": "0.6.1"}`);
+    expect(legacy.entries).toHaveLength(200);
+    expect(legacy.entries.reduce((n, e) => n + e.grids.length, 0)).toBe(12_800);
+    expect(legacy.diagnostics).toEqual([]);
+    const last = entry(legacy, 'layer199.weight');
+    expect(last.at.line).toBe(1 + 199 * 66 + 1);
+    expect(last.grids[63]).toEqual({ channel: 63, min: -128 * scaleOf(199, 63), max: 127 * scaleOf(199, 63), scale: scaleOf(199, 63), offset: -128 });
+
+    const scales = Array.from({ length: 100_000 }, (_, i) => Math.fround((i + 1) / 1e7));
+    const v1 = readText(
+      `{"version": "1.0.0", "activation_encodings": [], "param_encodings": [{"name": "big.weight", "enc_type": "PER_CHANNEL", "bw": 8, "is_sym": true, "scale": [${scales.join(',')}], "offset": [${scales.map(() => -128).join(',')}]}]}`,
+    );
+    const big = entry(v1, 'big.weight');
+    expect(big.grids).toHaveLength(100_000);
+    expect(big.grids.every((g, i) => g.scale === scales[i] && g.offset === -128 && g.channel === i)).toBe(true);
+  });
+});
+
 describe('range files', () => {
   it('CSV: header, CRLF, comments, quoted names, optional bitwidth, bad row skipped with its line', () => {
     const set = readFixture('ranges-crlf-quoted.csv');
