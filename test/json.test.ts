@@ -199,6 +199,29 @@ describe('JsonReader pull API', () => {
     expect(seen).toEqual(['a=1', 'b=2+3', 'n=1', 'n=2', 'v']);
   });
 
+  it('skipValue validates without building, at any depth, and reports errors like readValue', () => {
+    const depth = 50_000;
+    const doc = `{"skip": {"a": [1, "x\\"y", {"b": null}, []], "c": {}, "d": ${'['.repeat(depth)}${']'.repeat(depth)}}, "keep": 7}`;
+    const r = new JsonReader(enc(doc), 'f.json');
+    r.beginObject();
+    expect(r.nextMember()).toBe('skip');
+    r.skipValue();
+    expect(r.nextMember()).toBe('keep');
+    expect(r.readValue()).toBe(7);
+    expect(r.nextMember()).toBeUndefined();
+    r.expectEnd();
+    for (const [bad, message] of [
+      ['{"a": [1 2]}', "f.json:1:10: expected ',' or ']' after a list element, found '2'"],
+      ['{"a": {"b": 1,}}', "f.json:1:15: expected a quoted member name, found '}'"],
+      ['{"a": "\\q"}', 'f.json:1:8: invalid escape \\q in a string'],
+      ['{"a": [NaN]}', "f.json:1:8: NaN is not a JSON number (Python's json.dump writes it for a non-finite float); replace it with a finite number or remove the entry"],
+    ] as const) {
+      const reader = new JsonReader(enc(bad), 'f.json');
+      expect(() => reader.skipValue()).toThrow(message);
+      expect(() => parse(bad)).toThrow(message);
+    }
+  });
+
   it('reports a missing comma between streamed members with its position', () => {
     const r = new JsonReader(enc('{"a": 1\n "b": 2}'), 'f.json');
     r.beginObject();

@@ -326,9 +326,70 @@ export class JsonReader {
     return key;
   }
 
-  /** Skips one value of any depth (validating it). */
+  /** Skips one value of any depth, validating it but building nothing (no recursion either). */
   skipValue(): void {
-    this.readValue();
+    // 1 = inside an object, 2 = inside a list.
+    const open: number[] = [];
+    for (;;) {
+      this.skipWs();
+      const c = this.bytes[this.pos];
+      if (c === LBRACE || c === LBRACKET) {
+        this.pos++;
+        this.skipWs();
+        const close = c === LBRACE ? RBRACE : RBRACKET;
+        if (this.bytes[this.pos] === close) {
+          this.pos++;
+        } else {
+          open.push(c === LBRACE ? 1 : 2);
+          if (c === LBRACE) this.readKey();
+          continue;
+        }
+      } else if (c === QUOTE) {
+        this.skipString();
+      } else {
+        this.readScalar();
+      }
+      // A value ended: close what ends here, or go on after a comma.
+      for (;;) {
+        const top = open[open.length - 1];
+        if (top === undefined) return;
+        this.skipWs();
+        const next = this.bytes[this.pos];
+        if (next === COMMA) {
+          this.pos++;
+          if (top === 1) this.readKey();
+          break;
+        }
+        if (next === (top === 1 ? RBRACE : RBRACKET)) {
+          this.pos++;
+          open.pop();
+          continue;
+        }
+        this.fail(
+          top === 1
+            ? `expected ',' or '}' after an object member, found ${this.describeHere()}`
+            : `expected ',' or ']' after a list element, found ${this.describeHere()}`,
+        );
+      }
+    }
+  }
+
+  /** Skips a string (validating escapes and control characters) without building it. */
+  private skipString(): void {
+    const b = this.bytes;
+    const start = this.pos + 1;
+    for (let p = start; ; p++) {
+      const c = b[p];
+      if (c === QUOTE) {
+        this.pos = p + 1;
+        return;
+      }
+      if (c === BACKSLASH || c === undefined || c < 0x20) {
+        // Rare: let the full reader validate escapes and report errors with their position.
+        this.readString();
+        return;
+      }
+    }
   }
 
   /** Reads one value of any depth into a tree, without recursion. */

@@ -37,6 +37,21 @@ function looksLikeEncodingList(value: JsonValue): boolean {
   return first instanceof JsonObject && ENCODING_KEYS.some((k) => first.has(k));
 }
 
+/** Reads a list when its first element looks like an encoding; otherwise skips it (undefined). */
+function readListIfEncodings(reader: JsonReader): JsonArray | undefined {
+  const list = new JsonArray(reader.line, reader.column);
+  reader.beginArray();
+  if (!reader.nextItem()) return list;
+  const first = reader.readValue();
+  list.items.push(first);
+  if (looksLikeEncodingList(list)) {
+    while (reader.nextItem()) list.items.push(reader.readValue());
+    return list;
+  }
+  while (reader.nextItem()) reader.skipValue();
+  return undefined;
+}
+
 function megabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
 }
@@ -171,10 +186,19 @@ export function readJsonSourceBytes(bytes: Uint8Array, file: string): SourceSet 
       ranges.ignoreKey(key);
       continue;
     }
-    // Anything else: an AdaRound param entry, a range entry, or an unknown key.
-    const value = reader.readValue();
+    // Anything else: an AdaRound param entry, a range entry, or an unknown key. A list is built
+    // only when its first element looks like an encoding (a big unrelated list is skipped).
     const at = { file, line: keyLine, pointer: jsonPointer([key]) };
-    if (looksLikeEncodingList(value)) {
+    const kind = reader.peek();
+    if (kind !== 'array' && kind !== 'object') {
+      reader.skipValue();
+      others.push({ key, at, type: kind === 'end' ? 'nothing' : `a ${kind}` });
+      continue;
+    }
+    const value = kind === 'array' ? readListIfEncodings(reader) : reader.readValue();
+    if (value === undefined) {
+      others.push({ key, at, type: 'a list' });
+    } else if (looksLikeEncodingList(value)) {
       readLegacyEntry(adaround, key, 'param', value, [key], keyLine, 'the top level (AdaRound param-only)', '/*/*');
       others.push({ key, at, type: 'adaround' });
     } else if (isRangeObject(value)) {
