@@ -86,7 +86,8 @@ export function readJsonSourceBytes(bytes: Uint8Array, file: string): SourceSet 
   if (top === 'end') throw new InputError('EMPTY_INPUT', `${file}: the file is empty: expected an encodings JSON`, { file });
   if (top !== 'object') {
     const line = reader.line;
-    reader.readValue();
+    // Validate first: a syntax error is the better message.
+    reader.skipValue();
     reader.expectEnd();
     throw new InputError(
       'BAD_SOURCE',
