@@ -168,7 +168,7 @@ export class JsonReader {
   keyLine = 0;
   /** A Node Buffer view of the same memory (no copy): native latin1 slicing for number text. */
   private readonly view: Buffer | undefined;
-  /** Short ASCII keys seen before, by hash: AIMET repeats `bitwidth`, `scale`, … millions of times. */
+  /** Short ASCII keys seen before (direct-mapped): AIMET repeats `bitwidth`, `scale`, … millions of times. */
   private readonly keyCache: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
 
   constructor(
