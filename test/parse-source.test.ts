@@ -280,6 +280,23 @@ describe('range files', () => {
     expect(set.entries.map((e) => e.name)).toEqual(['a', 'b']);
   });
 
+  it('CSV header columns are found by name (bits/bw for bitwidth); extra columns are listed once', () => {
+    const set = readText('name,min,max,bits,comment\nrelu:0,0,6,16,from calibration\nconv.weight,-1,1,8,x\n', 'r.csv');
+    expect(set.entries.map((e) => [e.name, e.section, e.bitwidth, e.grids])).toEqual([
+      ['relu:0', 'activation', 16, [{ min: 0, max: 6 }]],
+      ['conv.weight', 'param', 8, [{ min: -1, max: 1 }]],
+    ]);
+    expect(set.ignoredKeys).toEqual(['column "comment"']);
+    expect(codes(set)).toEqual(['SOURCE_UNKNOWN_KEY']);
+  });
+
+  it('CSV numbers: exponents and signs; a long non-number cell is rejected quickly', () => {
+    const set = readText(`a,-1.5E-2,.5\nb,${'1'.repeat(50_000)}x,1\n`, 'r.csv');
+    expect(entry(set, 'a').grids).toEqual([{ min: -0.015, max: 0.5 }]);
+    expect(set.entries).toHaveLength(1);
+    expect(codes(set)).toEqual(['SOURCE_BAD_VALUE']);
+  });
+
   it('CSV fields: quotes, doubled quotes, unclosed quote', () => {
     expect(splitCsvLine('"a,b", 1 ,2')).toEqual(['a,b', '1', '2']);
     expect(splitCsvLine('"say ""hi""",0,1')).toEqual(['say "hi"', '0', '1']);
