@@ -69,10 +69,6 @@ export class SourceBuilder {
     else this.unknown.set(pattern, { count: 1, at: typeof at === 'function' ? at() : at });
   }
 
-  get size(): number {
-    return this.entries.length;
-  }
-
   /** Adds an entry with its checks. A repeated name in the same section replaces the earlier one. */
   add(entry: SourceEntry, sectionLabel: string): void {
     const key = `${entry.section}\u0000${entry.name}`;
