@@ -322,3 +322,38 @@ describe('constructed v3: FxpData (≤1.4x) and per-channel DataEncoding paths',
     expect(g.tensors.get('y')!.role).toBe('graph-output');
   });
 });
+
+describe('odd but readable parts become diagnostics', () => {
+  it('v4.1 JSON metadata that is not JSON → DLC_UNREADABLE_PART, the model is still read', () => {
+    const bytes = buildZip([
+      { name: 'dlc.metadata2.1.0', data: new TextEncoder().encode('{"header": ') },
+      { name: 'model', data: withDlcHeader(4, 1, buildV4Body([graph([])])) },
+    ]);
+    const m = read(bytes);
+    expect(m.graphs[0]!.tensors.size).toBe(2);
+    expect(m.diagnostics.map((d) => [d.code, d.at.node])).toEqual([['DLC_UNREADABLE_PART', 'dlc.metadata2.1.0']]);
+  });
+
+  it('v4.1 JSON metadata: converter tool, version and args', () => {
+    const json = JSON.stringify({
+      header: { artifact_type: 'DLC_METADATA', version: { major: 2, minor: 1, patch: 0 } },
+      dlcGenerationInfo: [{ converterCommand: { tool: 'qairt-converter', converterVersion: '2.42.0', args: { input_network: 'm.onnx', float_bitwidth: 16 } } }],
+    });
+    const bytes = buildZip([
+      { name: 'dlc.metadata2.1.0', data: new TextEncoder().encode(json) },
+      { name: 'model', data: withDlcHeader(4, 1, buildV4Body([graph([])])) },
+    ]);
+    const md = read(bytes).metadata;
+    expect(md.converterCommand?.tool).toBe('qairt-converter');
+    expect([...md.converterCommand!.options]).toEqual([['input_network', 'm.onnx'], ['float_bitwidth', '16']]);
+    expect(md.converterVersion).toBe('2.42.0');
+    expect(md.other.get('metadata_version')).toBe('2.1.0');
+  });
+
+  it('an unknown quantization type → DLC_UNREADABLE_PART, the tensor kept without encoding', () => {
+    const m = read(buildV4Dlc([graph([{ id: 1, name: 'w', location: 4, dims: [2], dtype: UFIXED8, quant: { type: 42, fxp: ACT } }])]));
+    expect(m.graphs[0]!.tensors.get('w')!.encoding).toBeUndefined();
+    expect(m.diagnostics.map((d) => d.code)).toEqual(['DLC_UNREADABLE_PART']);
+    expect(m.diagnostics[0]!.detail).toMatch(/unknown quantization type 42/);
+  });
+});
