@@ -13,3 +13,5 @@ export { parseConfig, parseWaiver, parseFailOn, globMatch, type VerifyConfig, ty
 export { matchNames, sanitizeName } from './verify/match.js';
 export { checkPipeline } from './verify/pipeline.js';
 export { renderReport, REPORT_FORMATS, type ReportFormat, type RenderOptions } from './render/index.js';
+export { readDlc } from './parse/dlc/index.js';
+export { readQnnNetJson } from './parse/qnn/net-json.js';
