@@ -347,3 +347,30 @@ describe('SNPE 2.12 dump with only channel 0 printed (constructed fixture of the
     expect(bad.sentence).toContain('3 channels, the DLC has 4');
   });
 });
+
+describe('SNPE 1.59 per-channel weights: one overall encoding (constructed fixture of the dump branch)', () => {
+  const dump = () => readModel(inputFromText('snpe159-weight-bias-axis-quant.txt', readFileSync('test/fixtures/dump/snpe159-weight-bias-axis-quant.txt', 'utf8')));
+  const src = (channels: { min: number; max: number }[]) =>
+    readSource(inputFromText('w.json', JSON.stringify({ activation_encodings: {}, param_encodings: { 'conv 1 (main).weight': channels.map((c) => ({ bitwidth: 8, ...c })) } })));
+  const four = [
+    { min: -0.5, max: 0.25 },
+    { min: -0.25, max: 0.5 },
+    { min: -0.1, max: 0.3 },
+    { min: -0.2, max: 0.2 },
+  ];
+
+  it('is compared with the envelope of the source channels, and the report says so', () => {
+    const report = verify(dump(), src(four));
+    const w = report.results.filter((r) => r.tensor === 'conv 1 (main).weight');
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatchObject({ verdict: 'FLOAT32_ROUNDING', match: { rule: 'snpe1-layer-param' } });
+    expect(w[0]!.channel).toBeUndefined();
+    expect(w[0]!.sentence).toContain('envelope of the source channels');
+    expect(report.notes.join(' ')).toContain('one overall encoding for 1 per-channel tensor');
+  });
+
+  it('a channel count that differs is a REAL_MISMATCH', () => {
+    const report = verify(dump(), src(four.slice(0, 3)));
+    expect(report.results.find((r) => r.tensor === 'conv 1 (main).weight')!.verdict).toBe('REAL_MISMATCH');
+  });
+});

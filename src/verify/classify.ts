@@ -620,6 +620,20 @@ export function classifyMatched(outcome: MatchOutcome, hit: DlcHit, ctx: Classif
       simple(base, 'REAL_MISMATCH', `the source gives ${sourceCount} channels, the DLC has ${dlcCount}.`, { actual: toGridNumbers(first), tags: flags }),
     ];
   }
+  if (!enc.allChannelsPresent && enc.channels.length === 1 && first.channel === undefined) {
+    // SNPE 1.x prints one overall encoding for per-channel weights, never the channels: compare it
+    // with the envelope of the source channels (and the count, above).
+    const n = levels(bitwidth);
+    const mins = entry.grids.map((g) => g.min ?? (g.scale !== undefined ? -Math.abs(g.offset ?? 0) * g.scale : Number.NaN));
+    const maxs = entry.grids.map((g, i) => g.max ?? (g.scale !== undefined ? mins[i]! + n * g.scale : Number.NaN));
+    judge({ min: Math.min(...mins), max: Math.max(...maxs) }, first, undefined, []);
+    const r = results[results.length - 1]!;
+    results[results.length - 1] = {
+      ...r,
+      sentence: `${r.sentence.replace(/\.$/, '')}; the dump prints one overall encoding for the ${dlcCount} channels, compared with the envelope of the source channels.`,
+    };
+    return results;
+  }
   if (!enc.allChannelsPresent) {
     const c0 = enc.channels.find((c) => (c.channel ?? 0) === 0) ?? first;
     judge(entry.grids[0]!, c0, 0, ['CHANNEL_0_ONLY']);

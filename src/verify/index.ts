@@ -100,6 +100,15 @@ export function verify(model: DlcModel, source: SourceSet, options: VerifyOption
       `Only channel 0 was printed for ${channel0.size} per-channel tensor(s): channel 0 and the channel count were checked, not the other channels (dump with -d / --display_all_encodings to check them all).`,
     );
   }
+  const overall = matched.outcomes.flatMap((o) => o.hits).filter((h) => {
+    const e = h.tensor.encoding;
+    return e !== undefined && e.layout === 'per-channel' && !e.allChannelsPresent && e.channels.length === 1 && e.channels[0]!.channel === undefined;
+  }).length;
+  if (overall > 0) {
+    notes.push(
+      `The dump prints one overall encoding for ${overall} per-channel tensor(s) (SNPE 1.x): each was compared with the envelope of its source channels and the channel count, not channel by channel (read the .dlc itself to check every channel).`,
+    );
+  }
   const notCompared = policy.results.filter((r) => r.verdict === 'NOT_COMPARED').length;
   if (notCompared > 0) notes.push(`${notCompared} tensor(s) were not compared (block, LPBQ, vector or non-quantized layouts).`);
   if (options.graph !== undefined) {
