@@ -416,3 +416,31 @@ describe('policy', () => {
     expect(onlyResult(verify(m, src, { tolerances: [{ tensor: 't', absolute: 0.0002 }] }), 't').verdict).toBe('EXACT');
   });
 });
+
+describe('REAL_MISMATCH hypothesis and --graph', () => {
+  it('REAL_MISMATCH always names the closest explanation with its distance', () => {
+    const m = model({ tensors: [tensor('t', { encoding: stored({ bitwidth: 8, min: -1.0234375, max: 0.96875, scale: 0.0078125, offset: -131 }) })] });
+    const res = verify(m, source([entry('t', { bitwidth: 8, min: -1, max: 0.9921875, scale: 0.0078125, offset: -128 })])).results[0]!;
+    expect(res.verdict).toBe('REAL_MISMATCH');
+    expect(res.hypothesis?.verdict).toBe('EXACT');
+    expect(res.hypothesis?.deviation.minSteps).toBeCloseTo(3, 9);
+    expect(res.deviation?.offsetDelta).toBe(-3);
+  });
+
+  it('--graph keeps one graph (and says which were skipped); an unknown graph is a usage error', () => {
+    const g = { bitwidth: 8, min: -1, max: 0.9921875, scale: 0.0078125, offset: -128 };
+    const m = model({
+      tensors: [],
+      graphs: [
+        { name: 'prefill', tensors: [tensor('t', { encoding: enc(g) }, 'prefill')] },
+        { name: 'decode', tensors: [tensor('t', { encoding: enc(g) }, 'decode')] },
+      ],
+    });
+    const both = verify(m, source([entry('t', g)]));
+    expect(both.results.map((r) => r.graph)).toEqual(['prefill', 'decode']);
+    const one = verify(m, source([entry('t', g)]), { graph: 'decode' });
+    expect(one.results.map((r) => r.graph)).toEqual(['decode']);
+    expect(one.notes.join(' ')).toContain('skipped: prefill');
+    expect(() => verify(m, source([]), { graph: 'nope' })).toThrow(/no such graph/);
+  });
+});

@@ -479,7 +479,7 @@ export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Cla
     tags,
     expected,
     deviation: toDeviation(dev),
-    ...(best && best.c !== reference ? { hypothesis: { verdict: best.c.verdict, deviation: toDeviation(best.d) } } : {}),
+    ...(best ? { hypothesis: { verdict: best.c.verdict, deviation: toDeviation(best.d) } } : {}),
     sentence:
       `${VERDICTS.REAL_MISMATCH.title}: min is ${fmtSteps(dev.minSteps)} step and max ${fmtSteps(dev.maxSteps)} step from the source` +
       `${scaleWords}${offsetWords}${scaleZero} (DLC ${gridWords(actual)}; source ${gridWords(givenNumbers)})${closest}.`,

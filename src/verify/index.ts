@@ -2,7 +2,7 @@
  * `verify(model, source, options)`: match names, classify every tensor, check the pipeline, then
  * apply policy. Pure: no file system, no process; everything returned is plain data.
  */
-import type { Coverage, DlcModel, MatchRule, SourceSet, VerifyReport, VerifyResult } from '../model.js';
+import { InputError, type Coverage, type DlcModel, type MatchRule, type SourceSet, type VerifyReport, type VerifyResult } from '../model.js';
 import {
   buildConvertedIndex,
   buildOpIndex,
@@ -38,6 +38,9 @@ export function verify(model: DlcModel, source: SourceSet, options: VerifyOption
   const failOn = parseFailOn(options.failOn);
   const tolerances = options.tolerances ?? [];
 
+  if (options.graph !== undefined && !model.graphs.some((g) => g.name === options.graph)) {
+    throw new InputError('USAGE', `--graph ${options.graph}: ${model.file} has no such graph (graphs: ${model.graphs.map((g) => g.name).join(', ')})`);
+  }
   const matched = matchNames(model, source, { renames, ...(options.graph !== undefined ? { graph: options.graph } : {}) });
   const ctx: ClassifyContext = {
     model,
@@ -114,7 +117,6 @@ export function verify(model: DlcModel, source: SourceSet, options: VerifyOption
   if (options.graph !== undefined) {
     const skipped = model.graphs.filter((g) => g.name !== options.graph).map((g) => g.name);
     if (skipped.length > 0) notes.push(`Only graph ${options.graph} was verified; skipped: ${skipped.join(', ')}.`);
-    if (skipped.length === model.graphs.length) notes.push(`The DLC has no graph named ${options.graph}.`);
   }
 
   return {
