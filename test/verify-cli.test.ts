@@ -128,3 +128,13 @@ describe('dlcverify verify (in-process)', () => {
     expect(run.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 });
+
+describe('golden terminal reports (samples, constructed)', () => {
+  it.each([
+    ['seed-missing-in-dlc.txt', [SEED_DUMP, SEED_JSON]],
+    ['tiny-qairt225-verified.txt', [TINY_DUMP, TINY_JSON]],
+  ])('%s', async (golden, args) => {
+    const run = await cli(args);
+    await expect(run.stdout).toMatchFileSnapshot(`fixtures/verify/golden/${golden}`);
+  });
+});

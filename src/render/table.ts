@@ -185,11 +185,14 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
     seen.add(r.verdict);
     next.push(`${r.verdict}: ${VERDICTS[r.verdict].help}`);
   }
+  if (next.length === 0 && report.summary.exitCode === 0) {
+    out.push('Nothing to do: every override is in the DLC as given, or changed only in the expected ways listed above.');
+  }
   if (next.length > 0) {
     out.push('');
     out.push(p.bold('What to do next'));
     for (const n of next) out.push(indent(wrapText(`- ${n}`, WIDTH - 4), '  ', '    '));
-    out.push(`  - To accept a known deviation: --waive 'TENSOR_GLOB:VERDICT' (or "waivers" in dlcverify.config.json).`);
+    out.push(indent(wrapText(`- To accept a known deviation: --waive 'TENSOR_GLOB:VERDICT' (or "waivers" in dlcverify.config.json).`, WIDTH - 4), '  ', '    '));
   }
   // Plain lines wrap at WIDTH too (tables are already sized).
   return (

@@ -89,6 +89,11 @@ export function fmtSteps(x: number | undefined): string {
   return x >= 100 ? x.toFixed(0) : x.toFixed(2);
 }
 
+/** Ratios to 7 significant digits: enough for 254/255 (0.9960784), not float32 noise. */
+export function fmtRatio(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(7))) : String(x);
+}
+
 function gridWords(g: GridNumbers): string {
   return `bitwidth ${fmt(g.bitwidth)}, min ${fmt(g.min)}, max ${fmt(g.max)}, scale ${fmt(g.scale)}, offset ${fmt(g.offset)}`;
 }
@@ -311,7 +316,7 @@ function buildCandidates(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Clas
         ...recomputed(snpe),
         because:
           `narrow_range is ignored: the grid has ${n} steps, not ${n - 1} (scale ratio to TF's ${fmt(tf.scale)}: ` +
-          `${fmt(snpe.scale / tf.scale)}, ${n - 1}/${n} = ${fmt((n - 1) / n)}); min nudged by ${fmtSteps(moved)} step`,
+          `${fmtRatio(snpe.scale / tf.scale)}, ${n - 1}/${n} = ${fmtRatio((n - 1) / n)}); min nudged by ${fmtSteps(moved)} step`,
       });
     }
   }
@@ -470,7 +475,7 @@ export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Cla
     best && best.c !== reference
       ? `; closest explanation ${best.c.verdict} (${best.c.because}) is still ${fmtSteps(best.w)} step away`
       : '';
-  const scaleWords = Number.isNaN(dev.scaleRatio) ? '' : `, scale ratio ${fmt(dev.scaleRatio)}`;
+  const scaleWords = Number.isNaN(dev.scaleRatio) ? '' : `, scale ratio ${fmtRatio(dev.scaleRatio)}`;
   const offsetWords = Number.isNaN(dev.offsetDelta) || dev.offsetDelta === 0 ? '' : `, offset ${fmt(actual.offset)} instead of ${fmt(expected.offset)}`;
   const scaleZero = d.scale.value === 0 ? ' (the DLC scale is 0: not computed)' : '';
   return {
@@ -689,7 +694,7 @@ function bitwidthDiffers(
     ...(dev ? { deviation: toDeviation(dev) } : {}),
     sentence:
       `${VERDICTS.BITWIDTH_MISMATCH.title}: the source asks for ${bitwidth} bits, the DLC has ${d.bitwidth} bits ` +
-      `(${gridWords(actual)}${dev && !Number.isNaN(dev.scaleRatio) ? `; scale ratio ${fmt(dev.scaleRatio)}` : ''}).`,
+      `(${gridWords(actual)}${dev && !Number.isNaN(dev.scaleRatio) ? `; scale ratio ${fmtRatio(dev.scaleRatio)}` : ''}).`,
   };
 }
 
