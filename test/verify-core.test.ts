@@ -250,6 +250,20 @@ describe('one case per verdict', () => {
     expect(conv.sentence).toContain('consistent');
   });
 
+  it('a Convert op output is recognised by its producer op type too (any name)', () => {
+    const eight = { bitwidth: 8, min: -13.288850784302, max: 664.442565917969, scale: 2.65777015686, offset: -5 };
+    const m = model({
+      tensors: [
+        tensor('mul', { encoding: enc(eight) }),
+        tensor('mul_16', { encoding: enc({ ...eight, bitwidth: 16, scale: 0.010381914675, offset: -1280 }), producer: { op: 'cv', type: 'Convert' } }),
+      ],
+      ops: [op(1, 'cv', 'Convert', {}, ['mul_16'], ['mul'])],
+    });
+    const r = verify(m, source([]));
+    expect(onlyResult(r, 'mul_16').sentence).toContain('a Convert op re-expresses `mul` on the 16-bit grid');
+    expect(onlyResult(r, 'mul_16').sentence).toContain(': consistent');
+  });
+
   it('BITWIDTH_MISMATCH without a conversion', () => {
     const m = model({ tensors: [tensor('t', { encoding: enc(s8) })] });
     expect(onlyResult(verify(m, source([entry('t', { bitwidth: 16, min: -1, max: 1 })])), 't').verdict).toBe('BITWIDTH_MISMATCH');

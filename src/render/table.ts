@@ -186,7 +186,7 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
     next.push(`${r.verdict}: ${VERDICTS[r.verdict].help}`);
   }
   if (next.length === 0 && report.summary.exitCode === 0) {
-    out.push('Nothing to do: every override is in the DLC as given, or changed only in the expected ways listed above.');
+    out.push('Nothing to do: every override is in the DLC, as given or changed only in expected ways.');
   }
   if (next.length > 0) {
     out.push('');

@@ -725,14 +725,18 @@ export function classifyDlcOnly(hit: DlcHit, ctx: ClassifyContext, matchedEncodi
   const base = baseResult(hit, undefined);
   let why = 'the source does not name it, so the quantizer calibrated it';
   const tags: VerdictTag[] = [...flagTags(tensor)];
+  // A Convert op's output: by name (`<base>_converted_UFIXED_POINT_16`) or by its producer op type.
   const at = tensor.name.lastIndexOf('_converted_');
-  if (at > 0 && first) {
-    const from = ctx.index.byName.get(tensor.name.slice(0, at))?.find((h) => h.graph === hit.graph)?.tensor.encoding?.channels[0];
+  const producerOp = tensor.producer ? ctx.opsByName.get(`${hit.graph.name}\0${tensor.producer.op}`) : undefined;
+  const convertBase =
+    at > 0 ? tensor.name.slice(0, at) : tensor.producer?.type.toLowerCase() === 'convert' ? producerOp?.inputs[0] : undefined;
+  if (convertBase !== undefined && first) {
+    const from = ctx.index.byName.get(convertBase)?.find((h) => h.graph === hit.graph)?.tensor.encoding?.channels[0];
     if (from) {
       why = relatesAsConverted(from, first)
-        ? `a Convert op re-expresses ${quote(tensor.name.slice(0, at))} on the ${first.bitwidth}-bit grid ` +
+        ? `a Convert op re-expresses ${quote(convertBase)} on the ${first.bitwidth}-bit grid ` +
           `(scale ${fmt(from.scale.value)} → ${fmt(first.scale.value)}, offset ${fmt(from.offset.value)} → ${fmt(first.offset.value)}, min/max copied): consistent`
-        : `a Convert op output whose encoding does not follow the ${from.bitwidth}↔${first.bitwidth}-bit relation to ${quote(tensor.name.slice(0, at))}`;
+        : `a Convert op output whose encoding does not follow the ${from.bitwidth}↔${first.bitwidth}-bit relation to ${quote(convertBase)}`;
     }
   } else if (first) {
     const inherited = inheritedFrom(tensor.name, hit, matchedEncodingOf);
