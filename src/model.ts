@@ -68,7 +68,9 @@ export type DiagnosticCode =
   | 'SOURCE_UNKNOWN_KEY'
   | 'SOURCE_BAD_VALUE'
   | 'SOURCE_EXPERIMENTAL'
+  | 'SOURCE_UNKNOWN_VERSION'
   | 'SOURCE_UNATTRIBUTED'
+  | 'SOURCE_NO_FAKEQUANT'
   // --- .dlc binary and QNN net.json ---
   | 'DLC_SANITY'
   | 'DLC_EXPERIMENTAL'
