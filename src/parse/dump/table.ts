@@ -1,0 +1,89 @@
+/**
+ * Rows of the text tables. A row line is `| ` + each cell left-justified and padded + `| `, the
+ * final space dropped (DLC-INFO-FORMAT.md §2):
+ *   `| 0   | /model.0/conv/Conv   | Conv2d   | images (data type: uFxp_8; …) [NW Input]   | … |`
+ * Cells never wrap; names can hold spaces, `:`, `/`, `(`: only the one leading space and the
+ * trailing padding are dropped. Split with indexOf (linear on 10 MB lines).
+ */
+
+/** More cells than any dump table has (8): a line of bars is garbage, not 10 million cells. */
+const MAX_CELLS = 64;
+
+/**
+ * Splits a `|` row into its cells, or returns undefined when the line is not a row. A line with
+ * more than MAX_CELLS cells is cut there (the caller reports the wrong column count).
+ */
+export function splitTextRow(line: string): string[] | undefined {
+  if (line.charCodeAt(0) !== 124 /* | */) return undefined;
+  const cells: string[] = [];
+  let start = 1;
+  for (;;) {
+    if (cells.length > MAX_CELLS) return cells;
+    const bar = line.indexOf('|', start);
+    if (bar === -1) {
+      // After the closing bar: nothing (or blanks). Text here is a row cut short: keep it as a cell.
+      if (start < line.length) {
+        const rest = cell(line, start, line.length);
+        if (rest.length > 0) cells.push(rest);
+      }
+      return cells;
+    }
+    cells.push(cell(line, start, bar));
+    start = bar + 1;
+  }
+}
+
+/**
+ * `line[start, end)` without its one leading space and its trailing padding. Most of a dump is
+ * padding, most cells of continuation rows are empty: emptiness is tested natively against a
+ * cached run of spaces (no allocation), trimming is left to the native `trimEnd`.
+ */
+function cell(line: string, start: number, end: number): string {
+  if (line.charCodeAt(start) === 32) start++;
+  if (start >= end) return '';
+  if (line.charCodeAt(start) === 32 && line.startsWith(spaces(end - start), start)) return '';
+  return line.slice(start, end).trimEnd();
+}
+
+const SPACE_RUNS: string[] = [];
+function spaces(n: number): string {
+  let s = SPACE_RUNS[n];
+  if (s === undefined) {
+    s = ' '.repeat(n);
+    if (n < 4096) SPACE_RUNS[n] = s;
+  }
+  return s;
+}
+
+function isBlank(line: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (line.charCodeAt(i) !== 32) return false;
+  return true;
+}
+
+/** `-----…` or `=====…` (2.2x+ graph blocks), at least 3 characters. */
+export function separatorChar(line: string): '-' | '=' | undefined {
+  if (line.length < 3) return undefined;
+  const c = line.charCodeAt(0);
+  if (c !== 45 && c !== 61) return undefined;
+  let end = line.length;
+  while (end > 0 && line.charCodeAt(end - 1) === 32) end--;
+  for (let i = 1; i < end; i++) if (line.charCodeAt(i) !== c) return undefined;
+  return c === 45 ? '-' : '=';
+}
+
+/** True for a line of spaces only (the 100-space line of 2.2x headers, blank lines). */
+export function isBlankLine(line: string): boolean {
+  return isBlank(line, 0, line.length);
+}
+
+/** A hand-elided row: `...`, `…`, `| ... |` (the 1.54 report pastes `...` between rows). */
+export function isElision(line: string): boolean {
+  const t = line.trim();
+  if (t === '...' || t === '…') return true;
+  if (t.startsWith('|') && t.length < 64) {
+    // `|     | ...  |` (short lines only): bars and blanks around dots.
+    const inner = t.replace(/[|\s]/g, '');
+    return /^(?:\.\.\.|…)+$/.test(inner);
+  }
+  return false;
+}
