@@ -458,3 +458,16 @@ describe('REAL_MISMATCH hypothesis and --graph', () => {
     expect(() => verify(m, source([]), { graph: 'nope' })).toThrow(/no such graph/);
   });
 });
+
+describe('TF scope matching is only for variables', () => {
+  it('an activation placed under param_encodings is not matched to the layer weights', () => {
+    const w = { bitwidth: 8, min: -0.5, max: 0.5, scale: 1 / 255, offset: -128 };
+    const m = model({
+      family: 'snpe-1.4x-1.6x',
+      tensors: [tensor('net/conv1/Conv2D.weight', { encoding: enc(w), role: 'param', layer: 'net/conv1/Conv2D', paramKind: 'weight' })],
+    });
+    const r = verify(m, source([entry('net/conv1/Relu6:0', { section: 'param', bitwidth: 8, min: 0, max: 6 }), entry('net/conv1/kernel:0', { section: 'param', ...w })]));
+    expect(r.results.find((x) => x.tensor === 'net/conv1/Relu6:0')?.verdict).toBe('MISSING_IN_DLC');
+    expect(r.results.find((x) => x.tensor === 'net/conv1/Conv2D.weight')?.match?.rule).toBe('tf-scope');
+  });
+});
