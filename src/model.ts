@@ -478,6 +478,7 @@ export type DiffCode =
   | 'ENCODING_CHANGED'
   | 'ENCODING_SAME'
   | 'LAYOUT_CHANGED'
+  | 'SHAPE_CHANGED'
   | 'OP_ADDED'
   | 'OP_REMOVED'
   | 'OP_RETYPED'
@@ -508,7 +509,10 @@ export interface DiffReport {
   readonly before: InputRef;
   readonly after: InputRef;
   readonly changes: readonly DiffChange[];
-  /** Unified diff of the op lists (`id name type` per line), per graph. */
+  /**
+   * Unified diff of the op lists, per graph whose list changed (`name  type` per line: ids are left
+   * out because removing one op renumbers every later one).
+   */
   readonly opListDiff: string;
   readonly diagnostics: readonly Diagnostic[];
   readonly notes: readonly string[];
