@@ -212,6 +212,12 @@ export interface Graph {
   readonly outputs: readonly IoRow[];
   /** Footer lines of this graph (`Total parameters`, `Ops used by Graph`, …) by label. */
   readonly footer: ReadonlyMap<string, string>;
+  /**
+   * The graph was rebuilt from a saved list of encodings (a saved `show --format json` without a
+   * tensor list): a tensor without an encoding is unknown here, not absent. Readers of real models
+   * leave it unset.
+   */
+  readonly encodingsOnly?: boolean;
 }
 
 /** A converter or quantizer command line, parsed into its `key=value` options. */

@@ -32,6 +32,8 @@ export interface TensorDiff {
   readonly channel0Only: { before: number; after: number };
   /** Encodings whose layout is read but not compared (block, LPBQ, vector). */
   readonly notCompared: string[];
+  /** Tensors without encoding on one side that the other side (a saved list of encodings) cannot know. */
+  readonly unknownOnOneSide: number;
 }
 
 /** How far apart two printed numbers may be and still be prints of one stored float32. */
@@ -170,10 +172,29 @@ export function diffTensors(before: Graph, after: Graph, ops: OpChanges, options
   const channel0Only = { before: 0, after: 0 };
   let compared = 0;
   let unchanged = 0;
+  const skipped = { unknown: 0 };
   const graph = after.name === before.name ? before.name : `${before.name} -> ${after.name}`;
 
   for (const [name, b] of before.tensors) {
     const a = after.tensors.get(name);
+    if (a === undefined && after.encodingsOnly) {
+      // The after side lists encodings only: without one there, the tensor is float or gone.
+      if (b.encoding) {
+        changes.push({
+          code: 'BECAME_FLOAT',
+          kind: 'regression',
+          graph,
+          subject: name,
+          before: gridOf(b.encoding.channels[0]!),
+          after: 'no encoding',
+          sentence: `tensor ${name} had a ${b.encoding.channels[0]!.bitwidth}-bit encoding and the after side (a saved list of ${after.tensors.size} encodings) has none for it: float or removed`,
+          beforeAt: b.encoding.channels[0]!.at,
+        });
+      } else {
+        skipped.unknown++;
+      }
+      continue;
+    }
     if (a === undefined) {
       const op = followsOp(b, ops.removed);
       const io = b.role === 'graph-input' || b.role === 'graph-output';
@@ -200,6 +221,23 @@ export function diffTensors(before: Graph, after: Graph, ops: OpChanges, options
   }
   for (const [name, a] of after.tensors) {
     if (before.tensors.has(name)) continue;
+    if (before.encodingsOnly) {
+      if (a.encoding) {
+        changes.push({
+          code: 'BECAME_QUANTIZED',
+          kind: 'change',
+          graph,
+          subject: name,
+          before: 'no encoding',
+          after: gridOf(a.encoding.channels[0]!),
+          sentence: `tensor ${name} has a ${a.encoding.channels[0]!.bitwidth}-bit encoding and the before side (a saved list of ${before.tensors.size} encodings) had none for it: was float or new`,
+          afterAt: a.encoding.channels[0]!.at,
+        });
+      } else {
+        skipped.unknown++;
+      }
+      continue;
+    }
     const op = followsOp(a, ops.added);
     changes.push({
       code: 'TENSOR_ADDED',
@@ -214,7 +252,7 @@ export function diffTensors(before: Graph, after: Graph, ops: OpChanges, options
       ...at(a, 'after'),
     });
   }
-  return { changes, compared, unchanged, channel0Only, notCompared };
+  return { changes, compared, unchanged, channel0Only, notCompared, unknownOnOneSide: skipped.unknown };
 }
 
 function compareTensor(
@@ -366,7 +404,7 @@ function compareTensor(
         `max ${formatNumber(worst.before.max.value)} -> ${formatNumber(worst.after.max.value)} (${formatSteps(worst.maxSteps)} steps) ` +
         `of the before scale ${formatNumber(worst.before.scale.value)}; scale x${formatNumber(worst.scaleRatio)}, ` +
         `offset ${Math.round(worst.before.offset.value)} -> ${Math.round(worst.after.offset.value)}; ` +
-        `limit ${formatSteps(options.maxEncodingSteps)} step${options.maxEncodingSteps === 1 ? '' : 's'}${partialNote}`,
+        `limit ${formatNumber(options.maxEncodingSteps)} step${options.maxEncodingSteps === 1 ? '' : 's'}${partialNote}`,
     });
     return out;
   }

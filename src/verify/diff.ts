@@ -251,6 +251,11 @@ export function diffModels(before: DlcModel, after: DlcModel, options: DiffModel
         `graph ${label}: per-channel tensors compared on channel 0 only where one side printed only channel 0 (${sides.join(', ')} tensors; dump with -d/--display_all_encodings to compare every channel)`,
       );
     }
+    if (tensors.unknownOnOneSide > 0) {
+      notes.push(
+        `graph ${label}: ${tensors.unknownOnOneSide} tensors without encoding not compared: the ${b.encodingsOnly ? 'before' : 'after'} side is a saved list of encodings only`,
+      );
+    }
     if (tensors.notCompared.length > 0) {
       notes.push(`graph ${label}: ${tensors.notCompared.length} encodings with block/LPBQ/vector layouts not compared: ${tensors.notCompared.slice(0, 5).join('; ')}${tensors.notCompared.length > 5 ? '; …' : ''}`);
     }
