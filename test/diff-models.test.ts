@@ -216,7 +216,9 @@ describe('step boundary: change or regression (maxEncodingSteps)', () => {
     ['half a step', -0.0625, 0, 'change', 0.5],
     ['exactly 1 step (min)', -0.125, 0, 'change', 1],
     ['exactly 1 step (max)', 0, 0.125, 'change', 1],
-    ['just over 1 step', -0.125 - 2 ** -40, 0, 'regression', 1 + 2 ** -37],
+    // The tolerance (one float32 ulp of 16.125 = 2^-19, i.e. 2^-16 steps) widens the limit.
+    ['1 step + tolerance', -0.125 - 2 ** -19, 0, 'change', 1 + 2 ** -16],
+    ['just over 1 step + tolerance', -0.125 - 2 ** -19 - 2 ** -40, 0, 'regression', 1 + 2 ** -16 + 2 ** -37],
     ['3 steps', -0.375, 0, 'regression', 3],
     ['-3 steps on max', 0, -0.375, 'regression', 3],
   ] as const)('%s -> %s', (_label, minDelta, maxDelta, kind, steps) => {

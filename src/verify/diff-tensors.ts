@@ -132,6 +132,16 @@ function worstSteps(c: ChannelComparison): number {
   return Math.max(c.minSteps, c.maxSteps);
 }
 
+/**
+ * Steps beyond what printing can explain: the measured move less the tolerance, in before-steps.
+ * A move of exactly N steps printed `%.12f` measures N ± 1e-12 steps; it is not beyond N.
+ */
+function provenSteps(c: ChannelComparison): number {
+  const scale = c.before.scale.value;
+  const slack = (a: PrintedNumber, b: PrintedNumber): number => (scale > 0 ? sameValueTolerance(a, b) / scale : 0);
+  return Math.max(c.minSteps - slack(c.before.min, c.after.min), c.maxSteps - slack(c.before.max, c.after.max));
+}
+
 function layoutLabel(e: TensorEncoding): string {
   return e.layout === 'per-channel' ? `per-channel (${e.channelCount ?? e.channels.length} channels)` : e.layout;
 }
@@ -380,11 +390,10 @@ function compareTensor(
   const moved = pairs.filter((p) => !p.same);
   if (moved.length > 0) {
     const worst = moved.reduce((w, p) => (worstSteps(p) > worstSteps(w) ? p : w));
-    const steps = worstSteps(worst);
     const perChannel = eb.layout === 'per-channel';
     out.push({
       code: 'ENCODING_CHANGED',
-      kind: steps > options.maxEncodingSteps ? 'regression' : 'change',
+      kind: provenSteps(worst) > options.maxEncodingSteps ? 'regression' : 'change',
       ...where,
       ...(perChannel && worst.channel !== undefined ? { channel: worst.channel } : {}),
       beforeAt: worst.before.at,
