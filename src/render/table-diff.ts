@@ -35,7 +35,7 @@ function stepsCell(c: DiffChange): string {
 
 export function renderDiffTable(report: DiffReport, options: RenderOptions): string {
   const color = options.color;
-  const width = Math.max(80, options.width ?? 120);
+  const width = Math.max(80, options.width ?? 100);
   const out: string[] = [];
   out.push(
     `dlcverify diff  ${report.before.file} (${report.before.family ?? report.before.format}) -> ${report.after.file} (${report.after.family ?? report.after.format})`,
