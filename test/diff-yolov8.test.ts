@@ -9,6 +9,8 @@ import { inputFromText } from '../src/parse/input.js';
 import { readModel } from '../src/parse/load.js';
 import { diffModels } from '../src/verify/diff.js';
 import type { DiffReport, DlcModel } from '../src/model.js';
+import { renderModel } from '../src/render/show-model.js';
+import { readDiffSide } from '../src/commands/diff.js';
 import { moveEncoding, removeOp, setCell, setConverterVersion, turnFloat } from './fixtures/diff/yolo-variants.js';
 
 // describeCorpus is typed as `describe.skipIf` but called as `describe(name, fn)`.
@@ -112,6 +114,52 @@ describeReal('diff: real yolov8s dump against constructed variants', () => {
     ]);
     expect(report.summary.exitCode).toBe(1);
     expect(report.summary.headline).toMatch(/^REGRESSION: 3 regressions \(1 BECAME_FLOAT, 1 ENCODING_CHANGED, 1 OP_REMOVED\), 1 change; 381 tensors and 238 ops in 1 graph compared/);
+  });
+});
+
+describeReal('diff: a saved `show --format json` of the real dump as one side', () => {
+  const text = corpusText(DUMP);
+  const original = parse('before.txt', text);
+  const saved = readDiffSide(inputFromText('saved.json', renderModel(original, { format: 'json', color: false })));
+
+  it('keeps every encoding and marks the graph as encodings only', () => {
+    expect(saved.graphs).toHaveLength(1);
+    expect(saved.graphs[0]!.encodingsOnly).toBe(true);
+    expect(saved.graphs[0]!.tensors.size).toBe(382);
+    expect(saved.metadata.converterVersion).toBe('2.22.6.240515184619_92920');
+  });
+
+  it.each([
+    ['saved -> dump', true],
+    ['dump -> saved', false],
+  ] as const)('%s: no change, ops not compared (a note says so)', (_label, savedFirst) => {
+    const report = savedFirst ? diffModels(saved, original) : diffModels(original, saved);
+    expect(report.changes).toEqual([]);
+    expect(report.summary.exitCode).toBe(0);
+    expect(report.notes).toEqual([
+      `graph yolov8s_encode_fp32: 239 ops not compared: the ${savedFirst ? 'before' : 'after'} side records no op list`,
+    ]);
+  });
+
+  it('saved -> variants: the moved encoding, the float tensor and the SDK version, nothing else', () => {
+    let edited = moveEncoding(text, MOVED, 3).text;
+    edited = turnFloat(edited, FLOATED).text;
+    edited = setConverterVersion(edited, NEW_VERSION);
+    const report = diffModels(saved, parse('after.txt', edited));
+    expect(summary(report)).toEqual([
+      `regression:ENCODING_CHANGED:${MOVED}`,
+      `regression:BECAME_FLOAT:${FLOATED}`,
+      'change:METADATA_CHANGED:converter version',
+    ]);
+    expect(report.changes[0]!.deviation!.minSteps).toBeCloseTo(3, 9);
+  });
+
+  it('dump -> saved variant without the float tensor: its encoding is gone (BECAME_FLOAT)', () => {
+    const floated = parse('after.txt', turnFloat(text, FLOATED).text);
+    const savedFloated = readDiffSide(inputFromText('saved-after.json', renderModel(floated, { format: 'json', color: false })));
+    const report = diffModels(original, savedFloated);
+    expect(summary(report)).toEqual([`regression:BECAME_FLOAT:${FLOATED}`]);
+    expect(report.changes[0]!.sentence).toContain('a saved list of 381 encodings');
   });
 });
 
