@@ -68,6 +68,8 @@ export interface Row {
   /** What to do about it (findings.ts help, or the title where the table has no help). */
   readonly help: string;
   readonly status: Status;
+  /** The kind before waivers (a waived row keeps what it would have been: fail or warn). */
+  readonly kind: ResultKind;
   readonly tags: readonly string[];
   readonly sentence: string;
   readonly waivedBy?: string;
@@ -122,6 +124,7 @@ function resultRow(r: VerifyResult): Row {
     title: words.title,
     help: words.help,
     status: statusOf(r.kind, r.verdict, r.waivedBy),
+    kind: r.kind,
     tags: [...r.tags].sort(compareText),
     sentence: r.sentence,
     ...(r.waivedBy !== undefined ? { waivedBy: r.waivedBy } : {}),
@@ -146,6 +149,7 @@ function pipelineRow(p: PipelineFinding): Row {
     help: words.title,
     // A pipeline check that passed is "as meant", never an explained deviation.
     status: p.kind === 'ok' ? 'ok' : statusOf(p.kind, p.code, p.waivedBy),
+    kind: p.kind,
     tags: [],
     sentence: p.sentence,
     ...(p.waivedBy !== undefined ? { waivedBy: p.waivedBy } : {}),
@@ -179,6 +183,7 @@ function changeRow(c: DiffChange): Row {
     title: words.title,
     help: words.title,
     status: statusOf(DIFF_KIND_TO_RESULT_KIND[c.kind], c.code, c.waivedBy),
+    kind: DIFF_KIND_TO_RESULT_KIND[c.kind],
     tags: [],
     sentence: c.sentence,
     ...(c.waivedBy !== undefined ? { waivedBy: c.waivedBy } : {}),
