@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderReport } from '../src/render/index.js';
 import { pathToUri } from '../src/render/sarif.js';
 import { VERDICTS } from '../src/findings.js';
-import type { VerifyReport } from '../src/model.js';
+import type { Report, VerifyReport } from '../src/model.js';
 import { diffReport, verifyReport, XSS_NAME } from './fixtures/render/reports.js';
 
 const quiet = { color: false, verbose: false } as const;
@@ -27,7 +27,7 @@ interface Sarif {
   }[];
 }
 
-function sarifOf(report = verifyReport(), verbose = false): Sarif {
+function sarifOf(report: Report = verifyReport(), verbose = false): Sarif {
   return JSON.parse(renderReport(report, 'sarif', { ...quiet, verbose })) as Sarif;
 }
 
