@@ -252,13 +252,15 @@ export function countOf(counts: Counts, status: Status): number {
   return counts.byStatus.get(status) ?? 0;
 }
 
+/** `warning`/`warnings`, `expected deviation(s)`; the other labels do not inflect. */
+export function statusNoun(status: Status, n: number): string {
+  return (status === 'warn' || status === 'expected') && n !== 1 ? `${STATUS_LABEL[status]}s` : STATUS_LABEL[status];
+}
+
 /** `12 checked: 3 failed, 1 warning, …` with only the non-zero statuses. */
 export function countsLine(report: Report, counts: Counts): string {
   const noun = report.kind === 'verify' ? 'results' : 'changes';
-  const parts = STATUS_ORDER.filter((s) => countOf(counts, s) > 0).map((s) => {
-    const n = countOf(counts, s);
-    return s === 'warn' || s === 'expected' ? plural(n, STATUS_LABEL[s]) : `${n} ${STATUS_LABEL[s]}`;
-  });
+  const parts = STATUS_ORDER.filter((s) => countOf(counts, s) > 0).map((s) => `${countOf(counts, s)} ${statusNoun(s, countOf(counts, s))}`);
   return `${counts.total} ${noun}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
 }
 
