@@ -23,6 +23,8 @@ export const DIAGNOSTICS = {
   DUMP_ORPHAN_ENCODING: { title: 'an encoding line could not be attached to a tensor', severity: 'warning' },
   DUMP_UNKNOWN_LINE: { title: 'a line outside the tables was not recognised', severity: 'info' },
   DUMP_ANSI_STRIPPED: { title: 'ANSI colour codes were removed', severity: 'info' },
+  DUMP_HEADER_MISSING: { title: 'the dump has no `DLC info` header (read as a fragment)', severity: 'warning' },
+  DUMP_CRLF: { title: 'CRLF line endings were normalised', severity: 'info' },
   // --- sources ---
   SOURCE_DUPLICATE_NAME: { title: 'a tensor name appears twice (the SDK keeps the last)', severity: 'warning' },
   SOURCE_INCONSISTENT_ENTRY: { title: 'an entry disagrees with itself (offset·scale ≠ min or range/steps ≠ scale)', severity: 'warning' },
@@ -31,7 +33,9 @@ export const DIAGNOSTICS = {
   SOURCE_UNKNOWN_KEY: { title: 'keys that were not understood were ignored', severity: 'info' },
   SOURCE_BAD_VALUE: { title: 'a field has a value that cannot be used', severity: 'warning' },
   SOURCE_EXPERIMENTAL: { title: 'an encoding kind that is read but not compared yet', severity: 'info' },
+  SOURCE_UNKNOWN_VERSION: { title: 'a version this reader does not know: read by the shape of the file', severity: 'info' },
   SOURCE_UNATTRIBUTED: { title: 'a FakeQuant range could not be attributed to a tensor', severity: 'warning' },
+  SOURCE_NO_FAKEQUANT: { title: 'the TensorFlow graph has no FakeQuant node: nothing to verify', severity: 'warning' },
   // --- .dlc binary and QNN net.json ---
   DLC_SANITY: { title: 'a stored encoding fails a sanity check', severity: 'warning' },
   DLC_EXPERIMENTAL: { title: 'an experimental encoding layout (not verified against a real file)', severity: 'info' },

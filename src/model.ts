@@ -60,6 +60,8 @@ export type DiagnosticCode =
   | 'DUMP_ORPHAN_ENCODING'
   | 'DUMP_UNKNOWN_LINE'
   | 'DUMP_ANSI_STRIPPED'
+  | 'DUMP_HEADER_MISSING'
+  | 'DUMP_CRLF'
   // --- sources (overrides JSON, range files, GraphDef) ---
   | 'SOURCE_DUPLICATE_NAME'
   | 'SOURCE_INCONSISTENT_ENTRY'
@@ -68,7 +70,9 @@ export type DiagnosticCode =
   | 'SOURCE_UNKNOWN_KEY'
   | 'SOURCE_BAD_VALUE'
   | 'SOURCE_EXPERIMENTAL'
+  | 'SOURCE_UNKNOWN_VERSION'
   | 'SOURCE_UNATTRIBUTED'
+  | 'SOURCE_NO_FAKEQUANT'
   // --- .dlc binary and QNN net.json ---
   | 'DLC_SANITY'
   | 'DLC_EXPERIMENTAL'
@@ -374,7 +378,9 @@ export type MatchRule =
   | 'user-rename'
   | 'snpe1-output-buffer'
   | 'snpe1-layer-param'
-  | 'tf-scope';
+  | 'tf-scope'
+  /** A weight FakeQuant, matched to the params of the layer that consumes it. */
+  | 'fakequant-consumer';
 
 export interface TensorMatch {
   readonly rule: MatchRule;

@@ -1,7 +1,191 @@
-import type { Report } from '../model.js';
+/**
+ * The terminal report: failures first, then expected deviations grouped by reason, then coverage,
+ * notes and one summary line, then what to do next. Fits 100 columns; colour only when asked.
+ */
+import Table from 'cli-table3';
+import { PIPELINE, VERDICTS } from '../findings.js';
+import type { DiffReport, Report, ResultKind, Verdict, VerifyReport, VerifyResult } from '../model.js';
 import type { RenderOptions } from './index.js';
 
-// Placeholder until its issue lands.
-export function renderTable(report: Report, _options: RenderOptions): string {
-  return `${report.kind}: ${report.summary.headline}\n`;
+const WIDTH = 100;
+
+interface Paint {
+  red(s: string): string;
+  yellow(s: string): string;
+  green(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+}
+
+function paint(color: boolean): Paint {
+  const wrap = (open: number, close: number) => (s: string) => (color ? `\u001b[${open}m${s}\u001b[${close}m` : s);
+  return { red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
+}
+
+function kindLabel(kind: ResultKind, p: Paint): string {
+  switch (kind) {
+    case 'fail':
+      return p.red('FAIL');
+    case 'warn':
+      return p.yellow('WARN');
+    case 'info':
+      return p.dim('info');
+    case 'ok':
+      return p.green('ok');
+  }
+}
+
+function steps(r: VerifyResult): string {
+  const d = r.deviation;
+  if (!d) return '';
+  const values = [d.minSteps, d.maxSteps].filter((v): v is number => v !== undefined && !Number.isNaN(v));
+  if (values.length === 0) return '';
+  const worst = Math.max(...values);
+  if (!Number.isFinite(worst)) return '∞';
+  if (worst === 0) return '0';
+  return worst < 0.01 ? worst.toExponential(0) : worst >= 100 ? worst.toFixed(0) : worst.toFixed(2);
+}
+
+function tensorCell(r: VerifyResult): string {
+  const channel = r.channel !== undefined ? ` [ch ${r.channel}]` : '';
+  return `${r.tensor}${channel}`;
+}
+
+function newTable(head: string[], colWidths: number[], color: boolean): Table.Table {
+  return new Table({
+    head,
+    colWidths,
+    wordWrap: true,
+    wrapOnWordBoundary: false,
+    style: color ? { head: ['bold'], border: [] } : { head: [], border: [] },
+  });
+}
+
+/** Column widths for a 4-column table at WIDTH: sum + 5 borders = WIDTH. */
+const COLS4 = [30, 22, 7, WIDTH - 30 - 22 - 7 - 5];
+
+function resultsTable(results: readonly VerifyResult[], p: Paint, color: boolean): string {
+  const table = newTable(['Tensor', 'Verdict', 'Steps', 'Why'], COLS4, color);
+  for (const r of results) {
+    const verdict = `${kindLabel(r.kind, p)} ${r.verdict}${r.waivedBy !== undefined ? `\n(waived: ${r.waivedBy})` : ''}`;
+    table.push([tensorCell(r), verdict, steps(r), r.sentence]);
+  }
+  return table.toString();
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function renderVerify(report: VerifyReport, options: RenderOptions): string {
+  const p = paint(options.color);
+  const out: string[] = [];
+  out.push(p.bold(`dlcverify: ${report.dlc.file} (${report.dlc.family ?? report.dlc.format}) against ${report.source.file} (${report.source.format})`));
+  out.push('');
+
+  if (report.pipeline.length > 0) {
+    out.push(p.bold('Pipeline'));
+    for (const f of report.pipeline) {
+      const waived = f.waivedBy !== undefined ? ` (waived: ${f.waivedBy})` : '';
+      out.push(`  ${kindLabel(f.kind, p)} ${f.code}: ${f.sentence}${waived}`);
+    }
+    out.push('');
+  }
+
+  const failing = report.results.filter((r) => r.kind === 'fail' || r.kind === 'warn');
+  if (failing.length > 0) {
+    out.push(p.bold(`Needs attention (${failing.length})`));
+    out.push(resultsTable(failing, p, options.color));
+    out.push('');
+  }
+
+  // Expected deviations, grouped by reason (verdicts that are fine but not a plain equality).
+  const plain = new Set<Verdict>(['EXACT', 'FLOAT32_ROUNDING', 'NOT_IN_SOURCE']);
+  const expected = report.results.filter((r) => r.kind === 'ok' && !plain.has(r.verdict));
+  if (expected.length > 0) {
+    out.push(p.bold(`Expected deviations (${expected.length})`));
+    const groups = new Map<Verdict, VerifyResult[]>();
+    for (const r of expected) {
+      const list = groups.get(r.verdict);
+      if (list) list.push(r);
+      else groups.set(r.verdict, [r]);
+    }
+    for (const [verdict, list] of groups) {
+      out.push(`  ${p.green(verdict)} (${list.length}): ${VERDICTS[verdict].help}`);
+      const shown = options.verbose ? list : list.slice(0, 5);
+      for (const r of shown) out.push(`    - ${tensorCell(r)}: ${r.sentence}`);
+      if (shown.length < list.length) out.push(p.dim(`    … and ${list.length - shown.length} more (--verbose lists them)`));
+    }
+    out.push('');
+  }
+
+  if (options.verbose) {
+    out.push(p.bold(`Every tensor (${report.results.length})`));
+    out.push(resultsTable(report.results, p, options.color));
+    out.push('');
+  }
+
+  const asGiven = report.results.filter((r) => r.verdict === 'EXACT' || r.verdict === 'FLOAT32_ROUNDING').length;
+  const calibrated = report.results.filter((r) => r.verdict === 'NOT_IN_SOURCE').length;
+  const c = report.coverage;
+  const rules = [...c.byRule].map(([rule, n]) => `${rule} ${n}`).join(', ');
+  out.push(
+    `Coverage: ${c.matched} of ${plural(c.sourceEntries, 'source entry').replace('entrys', 'entries')} matched${rules ? ` (${rules})` : ''}; ` +
+      `${c.sourceOnly} only in the source; ${c.dlcOnly} only in the DLC.`,
+  );
+  out.push(`As given: ${asGiven}; calibrated by the quantizer (not in the source): ${calibrated}${calibrated > 0 && !options.verbose ? ' (--verbose lists them)' : ''}.`);
+  for (const note of report.notes) out.push(`Note: ${note}`);
+  if (report.diagnostics.length > 0) {
+    const bySeverity = new Map<string, number>();
+    for (const d of report.diagnostics) bySeverity.set(d.severity, (bySeverity.get(d.severity) ?? 0) + 1);
+    out.push(
+      `Input diagnostics: ${[...bySeverity].map(([s, n]) => `${n} ${s}`).join(', ')} (see --format json; --strict makes them fatal).`,
+    );
+  }
+  out.push('');
+
+  const counts = [...report.summary.byKind].filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
+  const mark = report.summary.exitCode === 0 ? p.green('✔ VERIFIED') : p.red('✖ FAILED');
+  out.push(`${mark}  ${report.summary.headline}${counts ? ` [${counts}]` : ''}`);
+
+  // What to do next, once per failing verdict / pipeline code.
+  const next: string[] = [];
+  const seen = new Set<string>();
+  for (const f of report.pipeline) {
+    if ((f.kind === 'fail' || f.kind === 'warn') && f.waivedBy === undefined && !seen.has(f.code)) {
+      seen.add(f.code);
+      next.push(`${f.code}: ${PIPELINE[f.code].title}. ${f.sentence.slice(f.sentence.indexOf(':') + 1).trim()}`);
+    }
+  }
+  for (const r of failing) {
+    if (r.waivedBy !== undefined || seen.has(r.verdict)) continue;
+    seen.add(r.verdict);
+    next.push(`${r.verdict}: ${VERDICTS[r.verdict].help}`);
+  }
+  if (next.length > 0) {
+    out.push('');
+    out.push(p.bold('What to do next'));
+    for (const n of next) out.push(`  - ${n}`);
+    out.push(`  - To accept a known deviation: --waive 'TENSOR_GLOB:VERDICT' (or "waivers" in dlcverify.config.json).`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** Minimal diff rendering (the `diff` branch improves it). */
+function renderDiff(report: DiffReport, options: RenderOptions): string {
+  const p = paint(options.color);
+  const out: string[] = [p.bold(`dlcverify diff: ${report.before.file} -> ${report.after.file}`), ''];
+  const shown = options.verbose ? report.changes : report.changes.filter((c) => c.kind !== 'info');
+  if (shown.length > 0) {
+    const table = newTable(['Subject', 'Change', 'What'], [34, 20, WIDTH - 34 - 20 - 4], options.color);
+    for (const c of shown) table.push([c.subject, `${c.kind === 'regression' ? p.red(c.kind) : c.kind}\n${c.code}`, c.sentence]);
+    out.push(table.toString(), '');
+  }
+  for (const note of report.notes) out.push(`Note: ${note}`);
+  out.push(`${report.summary.exitCode === 0 ? p.green('✔') : p.red('✖')}  ${report.summary.headline}`);
+  return out.join('\n') + '\n';
+}
+
+export function renderTable(report: Report, options: RenderOptions): string {
+  return report.kind === 'verify' ? renderVerify(report, options) : renderDiff(report, options);
 }
