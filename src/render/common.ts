@@ -181,7 +181,7 @@ function changeRow(c: DiffChange): Row {
     ...(c.channel !== undefined ? { channel: c.channel } : {}),
     code: c.code,
     title: words.title,
-    help: words.title,
+    help: words.help,
     status: statusOf(DIFF_KIND_TO_RESULT_KIND[c.kind], c.code, c.waivedBy),
     kind: DIFF_KIND_TO_RESULT_KIND[c.kind],
     tags: [],

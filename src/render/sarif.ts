@@ -28,7 +28,7 @@ function rulesFor(report: Report): Rule[] {
     ];
   }
   const kindOf = { regression: 'fail', change: 'warn', info: 'info' } as const;
-  return Object.entries(DIFF).map(([id, w]) => ({ id, title: w.title, help: w.title, kind: kindOf[w.kind] }));
+  return Object.entries(DIFF).map(([id, w]) => ({ id, title: w.title, help: w.help, kind: kindOf[w.kind] }));
 }
 
 /** `REAL_MISMATCH` -> `RealMismatch` (SARIF rule names are PascalCase by convention). */
