@@ -2,7 +2,12 @@
  * `diff` on the real QAIRT 2.22 yolov8s dump against constructed variants (edited in memory, see
  * fixtures/diff/yolo-variants.ts): it must find exactly the constructed changes, nothing else.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { REPORT_FORMATS } from '../src/render/index.js';
 import { corpusPath, corpusText, describeCorpus } from './helpers/corpus.js';
 import { cli } from './helpers/cli.js';
 import { inputFromText } from '../src/parse/input.js';
@@ -168,6 +173,36 @@ describeReal('diff CLI on the real dump', () => {
     const run = await cli(['diff', corpusPath(DUMP), corpusPath(DUMP)]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('no regression: 0 changes; 382 tensors and 239 ops in 1 graph compared');
+  });
+
+  it('one command writes every format, each readable by its consumer; exit 1', async () => {
+    const text = corpusText(DUMP);
+    let edited = moveEncoding(text, MOVED, 3).text;
+    edited = turnFloat(edited, FLOATED).text;
+    edited = setConverterVersion(removeOp(edited, REMOVED_OP_ID).text, NEW_VERSION);
+    const dir = mkdtempSync(join(tmpdir(), 'dlcverify-diff-'));
+    const variant = join(dir, 'variant.txt');
+    writeFileSync(variant, edited);
+    const reports = REPORT_FORMATS.flatMap((f) => ['--report', `${f}=out/diff.${f}`]);
+    const run = await cli(['diff', corpusPath(DUMP), variant, ...reports, '--format', 'json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'diff', summary: { exitCode: 1 } });
+    const file = (f: string): string => run.files.get(`out/diff.${f}`)!;
+    expect([...run.files.keys()].sort()).toEqual(REPORT_FORMATS.map((f) => `out/diff.${f}`).sort());
+
+    const json = JSON.parse(file('json')) as { changes: Array<{ code: string }> };
+    expect(json.changes.map((c) => c.code)).toEqual(['ENCODING_CHANGED', 'BECAME_FLOAT', 'OP_REMOVED', 'METADATA_CHANGED', 'TENSOR_REMOVED']);
+    expect(XMLValidator.validate(file('junit'))).toBe(true);
+    const junit = new XMLParser({ ignoreAttributes: false }).parse(file('junit')) as { testsuites: { '@_failures': string } };
+    expect(Number(junit.testsuites['@_failures'])).toBe(3);
+    const sarif = JSON.parse(file('sarif')) as { version: string; runs: Array<{ results: Array<{ ruleId: string; level: string }> }> };
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0]!.results.filter((r) => r.level === 'error').map((r) => r.ruleId).sort()).toEqual(['BECAME_FLOAT', 'ENCODING_CHANGED', 'OP_REMOVED']);
+    expect(file('github').split('\n').filter((l) => l.startsWith('::error '))).toHaveLength(3);
+    expect(file('markdown')).toContain('REGRESSION');
+    expect(file('csv').split('\r\n').filter((l) => /(ENCODING_CHANGED|BECAME_FLOAT|OP_REMOVED|METADATA_CHANGED|TENSOR_REMOVED)/.test(l))).toHaveLength(5);
+    expect(file('html')).toMatch(/^<!DOCTYPE html>/i);
+    expect(file('table')).toContain('REGRESSION: 3 regressions');
   });
 });
 
