@@ -83,6 +83,17 @@ describe('dlcverify diff (saved results)', () => {
     expect(typo.stderr).toContain('--graph tiyn: neither side has a graph of that name (graphs: tiny)');
   });
 
+  it('parser diagnostics are listed; under --strict they stop the run (exit 2)', async () => {
+    const damaged = join(REPO_ROOT, 'test', 'fixtures', 'dump', 'damaged-lines.txt');
+    const run = await cli(['diff', damaged, damaged]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('4 parser diagnostics');
+    expect(run.stdout).toContain('damaged-lines.txt:14 DUMP_ELIDED_ROWS');
+    const strict = await cli(['diff', damaged, damaged, '--strict']);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain('4 parser diagnostic(s) under --strict, first:');
+  });
+
   it('a missing side is exit 2', async () => {
     const run = await cli(['diff', BEFORE, '/nonexistent/after.txt']);
     expect(run.code).toBe(2);
