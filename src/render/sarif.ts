@@ -7,7 +7,7 @@
 import { DIAGNOSTICS, DIFF, PIPELINE, VERDICTS } from '../findings.js';
 import type { Location, Report, ResultKind } from '../model.js';
 import type { RenderOptions } from './index.js';
-import { allRows, countOf, countRows, fnv1a64, gridText, STATUS_LABEL, STATUS_ORDER, subjectText, visibleRows, type Row } from './common.js';
+import { allRows, countOf, countRows, fnv1a64, gridText, messageText, STATUS_LABEL, STATUS_ORDER, visibleRows, type Row } from './common.js';
 
 type Level = 'error' | 'warning' | 'note' | 'none';
 
@@ -90,8 +90,7 @@ function levelOf(row: Row): Level {
 }
 
 function result(row: Row, ruleIndex: ReadonlyMap<string, number>, verify: boolean): Record<string, unknown> {
-  const where = row.graph !== undefined ? `${row.graph}: ` : '';
-  const text = row.section === 'pipeline' ? row.sentence : `${where}${subjectText(row)}: ${row.sentence}`;
+  const text = messageText(row);
   const primary = location(row, row.at);
   const related = row.relatedAt !== undefined ? physical(row.relatedAt) : undefined;
   const properties: Record<string, unknown> = { status: STATUS_LABEL[row.status] };
