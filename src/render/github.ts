@@ -52,8 +52,11 @@ export function renderGithub(report: Report, options: RenderOptions): string {
   const unshown = Math.max(0, errors.length - GITHUB_MAX_ANNOTATIONS) + Math.max(0, warnings.length - GITHUB_MAX_ANNOTATIONS);
   const where = options.fullReportPath !== undefined ? `full report: ${options.fullReportPath}` : 'write the full report with --report html=PATH';
   const more = unshown > 0 ? `${plural(unshown, 'more finding')} not annotated; ` : '';
+  // What was not checked travels with the run, even here: counted, and read in the full report.
+  const noteCount = report.notes.length + report.diagnostics.length;
+  const notes = noteCount > 0 ? `${plural(noteCount, 'note')} (what was not checked, parser diagnostics); ` : '';
   lines.push(
-    command('notice', [['title', 'dlcverify']], `${report.summary.headline}. ${countsLine(report, countRows(rows))}; ${more}${where}`),
+    command('notice', [['title', 'dlcverify']], `${report.summary.headline}. ${countsLine(report, countRows(rows))}; ${more}${notes}${where}`),
   );
   return lines.join('\n') + '\n';
 }
