@@ -8,3 +8,6 @@ export { readModel, readSource } from './parse/load.js';
 export { detectInput } from './parse/detect.js';
 export { inputFromBytes, inputFromText } from './parse/input.js';
 export { parseDump } from './parse/dump/index.js';
+export { diffModels, type DiffModelOptions } from './verify/diff.js';
+export { parseBaseline, parseWaive, type Baseline, type Waiver } from './verify/baseline.js';
+export { readSavedResult } from './parse/result-json.js';

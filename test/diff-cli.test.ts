@@ -75,6 +75,14 @@ describe('dlcverify diff (saved results)', () => {
     expect(run.stderr).toContain('unknown key "accepts"');
   });
 
+  it('--graph selects a graph; an unknown name is exit 2, not a pass with nothing compared', async () => {
+    const ok = await cli(['diff', BEFORE, MOVED, '--graph', 'tiny']);
+    expect(ok.code).toBe(1);
+    const typo = await cli(['diff', BEFORE, MOVED, '--graph', 'tiyn']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('--graph tiyn: neither side has a graph of that name (graphs: tiny)');
+  });
+
   it('a missing side is exit 2', async () => {
     const run = await cli(['diff', BEFORE, '/nonexistent/after.txt']);
     expect(run.code).toBe(2);

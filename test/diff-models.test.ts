@@ -176,6 +176,18 @@ describe('diffModels: one test per code', () => {
   });
 });
 
+describe('graph selection', () => {
+  it('compares only the graph asked for', () => {
+    const float = (t: Tensor): Tensor => (t.name === 'conv_out' ? { ...t, dtype: 'Float_32', encoding: undefined } : t);
+    const before = model([graph('g', baseTensors(), baseOps()), graph('h', baseTensors(), baseOps())]);
+    const after = model([graph('g', baseTensors(), baseOps()), graph('h', baseTensors().map(float), baseOps())]);
+    expect(codes(diffModels(before, after))).toEqual(['regression:BECAME_FLOAT:conv_out']);
+    expect(diffModels(before, after).changes[0]!.graph).toBe('h');
+    expect(diffModels(before, after, { graph: 'g' }).changes).toEqual([]);
+    expect(diffModels(before, after, { graph: 'h' }).summary.exitCode).toBe(1);
+  });
+});
+
 describe('tolerance boundary: same stored value or not', () => {
   // float64 on both sides: the tolerance is one float32 ulp, 2^-22 for values in [2, 4).
   it.each([

@@ -61,6 +61,11 @@ export function runDiff(options: DiffOptions, io: CliIo): number {
       );
     }
   }
+  if (options.graph !== undefined && ![...before.graphs, ...after.graphs].some((g) => g.name === options.graph)) {
+    // A typo must not pass the gate with nothing compared.
+    const names = [...new Set([...before.graphs, ...after.graphs].map((g) => g.name))];
+    throw new InputError('USAGE', `--graph ${options.graph}: neither side has a graph of that name (graphs: ${names.join(', ') || 'none'})`);
+  }
   const report = diffModels(before, after, {
     waivers,
     ...(maxEncodingSteps !== undefined ? { maxEncodingSteps } : {}),

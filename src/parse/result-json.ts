@@ -163,9 +163,14 @@ function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
-/** A saved command: either its text (`tool a=1 b=2` or `tool; a=1; b=2`) or `{text, tool, options}`. */
+/**
+ * A saved command: its text (`tool a=1 b=2` or `tool; a=1; b=2`) or `{text, tool, options}`.
+ * `"N/A"` is the dump's word for "never quantized" (null in the model); JSON `null` means the
+ * input did not print the line (undefined: not known, so never compared).
+ */
 function command(v: unknown): Command | null | undefined {
-  if (v === null || v === 'N/A') return null;
+  if (v === 'N/A') return null;
+  if (v === null || v === undefined) return undefined;
   if (typeof v === 'string') return commandFromText(v);
   if (!isRecord(v)) return undefined;
   const text = str(v['text']) ?? '';
@@ -354,11 +359,16 @@ export function modelFromSavedResult(doc: Json, file: string): DlcModel {
       const known = g.tensors.get(name);
       const dtype = known?.dtype ?? str(first['dtype']);
       const role = str(first['role']);
+      // `op` is the producer for activations and graph outputs in `show --format json`.
+      const op = str(first['op']);
+      const producer =
+        op !== undefined && (role === 'activation' || role === 'graph-output') ? { op, type: str(first['opType']) ?? '' } : undefined;
       g.tensors.set(name, {
         name,
         graph: g.name,
         consumers: [],
         role: role !== undefined && (ROLES as readonly string[]).includes(role) ? (role as TensorRole) : 'activation',
+        ...(producer ? { producer } : {}),
         ...known,
         ...(dtype !== undefined ? { dtype } : {}),
         encoding: {

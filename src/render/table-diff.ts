@@ -35,7 +35,7 @@ function stepsCell(c: DiffChange): string {
 
 export function renderDiffTable(report: DiffReport, options: RenderOptions): string {
   const color = options.color;
-  const width = Math.max(80, options.width ?? 120);
+  const width = Math.max(80, options.width ?? 100);
   const out: string[] = [];
   out.push(
     `dlcverify diff  ${report.before.file} (${report.before.family ?? report.before.format}) -> ${report.after.file} (${report.after.family ?? report.after.format})`,
@@ -63,7 +63,8 @@ export function renderDiffTable(report: DiffReport, options: RenderOptions): str
       const painted = kind === 'regression' ? paint(kind, RED, color) : kind === 'change' ? paint(kind, YELLOW, color) : paint(kind, DIM, color);
       const subject = `${multiGraph && c.graph !== undefined ? `${c.graph}: ` : ''}${c.subject}${c.channel !== undefined ? ` [ch ${c.channel}]` : ''}`;
       const sentence = c.waivedBy !== undefined ? `${c.sentence} (waived: ${c.waivedBy})` : c.sentence;
-      table.push([painted, c.code, subject, stepsCell(c), sentence]);
+      // Names have no spaces to wrap at: break them anywhere rather than cut them.
+      table.push([painted, c.code, { content: subject, wrapOnWordBoundary: false }, stepsCell(c), sentence]);
     }
     out.push(table.toString());
   }

@@ -230,17 +230,21 @@ export function diffModels(before: DlcModel, after: DlcModel, options: DiffModel
         sentence: `graph name: ${b.name} -> ${a.name} (the only graph left unpaired on each side, compared as one: ${b.ops.length} and ${a.ops.length} ops)`,
       });
     }
-    const ops = diffOps(b, a);
+    // A side without an op list (a saved list of encodings) cannot say which ops were removed.
+    const opsKnown = b.ops.length > 0 && a.ops.length > 0;
+    const ops = opsKnown ? diffOps(b, a) : { changes: [], removed: new Set<string>(), added: new Set<string>(), compared: 0 };
     const tensors = diffTensors(b, a, ops, { maxEncodingSteps });
     changes.push(...tensors.changes, ...ops.changes);
     diffFooter(label, b, a, changes);
     tensorsCompared += tensors.compared;
     unchangedTensors += tensors.unchanged;
     opsCompared += ops.compared;
-    if (b.ops.length > 0 && a.ops.length > 0) {
+    if (opsKnown) {
       patches.push(opListPatch(b, a, `before/${b.name}`, `after/${a.name}`));
     } else if (b.ops.length + a.ops.length > 0) {
-      notes.push(`graph ${label}: ops not compared: the ${b.ops.length === 0 ? 'before' : 'after'} side records no op list`);
+      notes.push(
+        `graph ${label}: ${Math.max(b.ops.length, a.ops.length)} ops not compared: the ${b.ops.length === 0 ? 'before' : 'after'} side records no op list`,
+      );
     }
     if (tensors.channel0Only.before + tensors.channel0Only.after > 0) {
       const sides = [
