@@ -41,9 +41,11 @@ describe('html report (static checks; the browser test is html-browser.test.ts)'
     expect(data.rows.some((r) => r.q.includes(XSS_NAME))).toBe(true);
   });
 
-  it('lists every row, routine ones too (it is the full report), with the counts', () => {
+  it('lists routine rows only with --verbose, counts them always', () => {
     const html = renderReport(verifyReport(), 'html', quiet);
-    expect(html.match(/<tr class="st-/g)).toHaveLength(15);
+    expect(html.match(/<tr class="st-/g)).toHaveLength(14);
+    expect(html).toContain('1 tensor not named by the source: counted, not listed (use --verbose).');
+    expect(renderReport(verifyReport(), 'html', { ...quiet, verbose: true }).match(/<tr class="st-/g)).toHaveLength(15);
     expect(html).toContain('<span class="n" id="count-fail">4</span>');
     expect(html).toContain('<span class="n" id="count-total">15</span>');
   });

@@ -74,9 +74,22 @@ describe('markdown report', () => {
     const md = renderReport(report, 'markdown', quiet);
     expect(utf8Length(md)).toBeLessThanOrEqual(MARKDOWN_MAX_BYTES);
     expect(utf8Length(md)).toBeGreaterThan(MARKDOWN_MAX_BYTES - 64 * 1024);
-    expect(md).toMatch(/\*\*Truncated: \d+ more rows not shown .*the full report is at `out\/report.html`\.\*\*/);
+    expect(md).toMatch(/\*\*Truncated: \d+ more rows and 2 more notes not shown .*the full report is at `out\/report.html`\.\*\*/);
     // the document stays well formed: every <details> is closed
     expect(md.match(/<details>/g)?.length).toBe(md.match(/<\/details>/g)?.length);
+  });
+
+  it('notes and diagnostics are budgeted too', () => {
+    const base = verifyReport();
+    const noisy = {
+      ...base,
+      diagnostics: Array.from({ length: 30_000 }, (_, i) => ({ ...base.diagnostics[0]!, at: { file: 'dump.txt', line: i + 1 } })),
+    };
+    const md = renderReport(noisy, 'markdown', quiet);
+    expect(utf8Length(md)).toBeLessThanOrEqual(MARKDOWN_MAX_BYTES);
+    const shownNotes = md.split('\n').filter((l) => l.startsWith('- DUMP\\_ELIDED\\_ROWS')).length;
+    const dropped = Number(/Truncated: (\d+) more notes not shown/.exec(md)?.[1]);
+    expect(shownNotes + dropped).toBe(30_000);
   });
 
   it('truncation counts exactly the rows left out', () => {

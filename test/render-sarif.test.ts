@@ -84,6 +84,14 @@ describe('sarif report', () => {
     expect(missing.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'encodings/model.encodings' }, region: { startLine: 60 } });
   });
 
+  it('every result has a physical location (code scanning drops the others): the model file as a fallback', () => {
+    for (const report of [verifyReport(), diffReport()]) {
+      for (const r of sarifOf(report, true).runs[0]!.results) expect(r.locations![0]!.physicalLocation!.artifactLocation.uri).toBeTruthy();
+    }
+    const metadata = sarifOf(diffReport()).runs[0]!.results.find((r) => r.ruleId === 'METADATA_CHANGED')!;
+    expect(metadata.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'dumps/today_info.txt' }, region: { startLine: 7 } });
+  });
+
   it('fingerprints are stable across line moves and differ per channel', () => {
     const base = verifyReport();
     const moved: VerifyReport = {

@@ -318,6 +318,17 @@ export function subjectText(row: Pick<Row, 'subject' | 'channel'>): string {
   return row.channel !== undefined ? `${row.subject} [ch ${row.channel}]` : row.subject;
 }
 
+/**
+ * `graph: tensor: sentence` for one-line messages (annotations, SARIF), without repeating the
+ * subject when the sentence already starts with it.
+ */
+export function messageText(row: Row): string {
+  if (row.section === 'pipeline') return row.sentence;
+  const subject = subjectText(row);
+  const graph = row.graph !== undefined ? `${row.graph}: ` : '';
+  return row.sentence.startsWith(row.subject) ? `${graph}${row.sentence}` : `${graph}${subject}: ${row.sentence}`;
+}
+
 export function locationText(at: Location | undefined): string {
   if (at === undefined) return '';
   let text = at.file ?? '';

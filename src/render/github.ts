@@ -7,7 +7,7 @@
  */
 import type { Report } from '../model.js';
 import type { RenderOptions } from './index.js';
-import { allRows, countRows, countsLine, plural, stripInvalidXmlChars, subjectText, type Row } from './common.js';
+import { allRows, countRows, countsLine, messageText, plural, stripInvalidXmlChars, type Row } from './common.js';
 
 /** Per step and per level, GitHub shows at most this many annotations. */
 export const GITHUB_MAX_ANNOTATIONS = 10;
@@ -29,7 +29,6 @@ function command(level: 'error' | 'warning' | 'notice', properties: readonly (re
 }
 
 function annotation(row: Row, level: 'error' | 'warning'): string {
-  const subject = row.section === 'pipeline' ? '' : `${row.graph !== undefined ? `${row.graph}: ` : ''}${subjectText(row)}: `;
   return command(
     level,
     [
@@ -38,7 +37,7 @@ function annotation(row: Row, level: 'error' | 'warning'): string {
       ['col', row.at?.line !== undefined && row.at.column !== undefined ? String(row.at.column) : undefined],
       ['title', `dlcverify ${row.code} (${row.title})`],
     ],
-    `${subject}${row.sentence}`,
+    messageText(row),
   );
 }
 
@@ -53,8 +52,11 @@ export function renderGithub(report: Report, options: RenderOptions): string {
   const unshown = Math.max(0, errors.length - GITHUB_MAX_ANNOTATIONS) + Math.max(0, warnings.length - GITHUB_MAX_ANNOTATIONS);
   const where = options.fullReportPath !== undefined ? `full report: ${options.fullReportPath}` : 'write the full report with --report html=PATH';
   const more = unshown > 0 ? `${plural(unshown, 'more finding')} not annotated; ` : '';
+  // What was not checked travels with the run, even here: counted, and read in the full report.
+  const noteCount = report.notes.length + report.diagnostics.length;
+  const notes = noteCount > 0 ? `${plural(noteCount, 'note')} (what was not checked, parser diagnostics); ` : '';
   lines.push(
-    command('notice', [['title', 'dlcverify']], `${report.summary.headline}. ${countsLine(report, countRows(rows))}; ${more}${where}`),
+    command('notice', [['title', 'dlcverify']], `${report.summary.headline}. ${countsLine(report, countRows(rows))}; ${more}${notes}${where}`),
   );
   return lines.join('\n') + '\n';
 }

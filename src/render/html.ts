@@ -2,7 +2,8 @@
  * One self-contained HTML page (no network: inline CSS, inline SVG, a little inline JS, and a CSP
  * that forbids fetching anything): the verdict, counts, a chart of the deviation in steps per
  * tensor (log scale, failures in red, bucketed past a few thousand tensors), and every row in a
- * table that sorts and filters. It is the full report: routine rows are listed too.
+ * table that sorts and filters. Like every format, it lists routine rows (NOT_IN_SOURCE,
+ * ENCODING_SAME) only with --verbose, and always counts them.
  *
  * Every name is user data: HTML-escaped in the markup, and `\u`-escaped in the JSON that the
  * script reads (so `</script>`, `<!--` and U+2028 inside a name cannot end or break the script).
@@ -29,6 +30,8 @@ import {
   subjectText,
   tagText,
   verdictWord,
+  visibleRows,
+  plural,
   type Row,
   type Status,
 } from './common.js';
@@ -238,9 +241,10 @@ function inputsHtml(report: Report): string {
   return report.kind === 'verify' ? `${ref(report.dlc)} against ${ref(report.source)}` : `${ref(report.before)} → ${ref(report.after)}`;
 }
 
-export function renderHtml(report: Report, _options: RenderOptions): string {
-  const rows = allRows(report);
-  const counts = countRows(rows);
+export function renderHtml(report: Report, options: RenderOptions): string {
+  const all = allRows(report);
+  const counts = countRows(all);
+  const rows = visibleRows(all, options.verbose);
   const cols = columns(report);
   const ok = report.summary.exitCode === 0;
   const noun = report.kind === 'verify' ? 'tensors' : 'changed encodings';
@@ -267,7 +271,17 @@ export function renderHtml(report: Report, _options: RenderOptions): string {
     })),
   };
 
+  const unlisted = all.length - rows.length;
   const notes: string[] = [
+    ...(unlisted > 0
+      ? [
+          `<li>${escapeHtml(
+            report.kind === 'verify'
+              ? `${plural(unlisted, 'tensor')} not named by the source: counted, not listed (use --verbose).`
+              : `${plural(unlisted, 'unchanged encoding')}: counted, not listed (use --verbose).`,
+          )}</li>`,
+        ]
+      : []),
     ...report.notes.map((n) => `<li>${escapeHtml(n)}</li>`),
     ...report.diagnostics.map(
       (d) =>

@@ -73,7 +73,11 @@ const STATUS_ICON = {
 class Budget {
   readonly lines: string[] = [];
   private bytes = 0;
+  /** Table rows left out. */
   dropped = 0;
+  /** Note lines left out (notes and diagnostics can be many too). */
+  droppedNotes = 0;
+  private full = false;
   constructor(private readonly max: number) {}
   /** Always written (banners, closing tags): they are small and keep the document well formed. */
   push(...lines: string[]): void {
@@ -83,10 +87,13 @@ class Budget {
     }
   }
   /** Written only if it fits under the limit, leaving `reserve` bytes for what must follow. */
-  pushRow(line: string, reserve: number): boolean {
+  pushRow(line: string, reserve: number, what: 'row' | 'note' = 'row'): boolean {
     const size = utf8Length(line) + 1;
-    if (this.dropped > 0 || this.bytes + size + reserve > this.max) {
-      this.dropped++;
+    // Once one line did not fit, none after it is written: a cut table is cut in one place.
+    if (this.full || this.bytes + size + reserve > this.max) {
+      this.full = true;
+      if (what === 'row') this.dropped++;
+      else this.droppedNotes++;
       return false;
     }
     this.lines.push(line);
@@ -97,6 +104,8 @@ class Budget {
 
 /** Bytes kept free for closing tags, notes and the truncation line after any table row. */
 const RESERVE_BYTES = 8 * 1024;
+/** Bytes kept free after a note for the truncation line itself. */
+const TRUNCATION_RESERVE_BYTES = 1024;
 
 function cell(text: string): string {
   return text === '' ? ' ' : escapeMarkdown(text);
@@ -225,11 +234,19 @@ export function renderMarkdownWithLimit(report: Report, options: RenderOptions, 
         `${escapeMarkdown(DIAGNOSTICS[d.code].title)}: ${escapeMarkdown(d.detail)}`,
     ),
   ];
-  if (notes.length > 0) out.push('### Notes', '', ...notes.map((n) => `- ${n}`), '');
+  if (notes.length > 0) {
+    out.push('### Notes', '');
+    for (const note of notes) out.pushRow(`- ${note}`, TRUNCATION_RESERVE_BYTES, 'note');
+    out.push('');
+  }
 
-  if (out.dropped > 0) {
+  if (out.dropped > 0 || out.droppedNotes > 0) {
     const where = options.fullReportPath !== undefined ? `the full report is at ${codeSpan(options.fullReportPath)}` : 'write the full report with `--report html=PATH`';
-    out.push(`**Truncated: ${out.dropped} more rows not shown (GitHub step summaries are limited to 1 MiB); ${where}.**`, '');
+    const what = [
+      ...(out.dropped > 0 ? [`${plural(out.dropped, 'more row')}`] : []),
+      ...(out.droppedNotes > 0 ? [`${plural(out.droppedNotes, 'more note')}`] : []),
+    ].join(' and ');
+    out.push(`**Truncated: ${what} not shown (GitHub step summaries are limited to 1 MiB); ${where}.**`, '');
   }
   return out.lines.join('\n');
 }

@@ -7,7 +7,7 @@
 import { DIAGNOSTICS, DIFF, PIPELINE, VERDICTS } from '../findings.js';
 import type { Location, Report, ResultKind } from '../model.js';
 import type { RenderOptions } from './index.js';
-import { allRows, countOf, countRows, fnv1a64, gridText, STATUS_LABEL, STATUS_ORDER, subjectText, visibleRows, type Row } from './common.js';
+import { allRows, countOf, countRows, fnv1a64, gridText, messageText, STATUS_LABEL, STATUS_ORDER, visibleRows, type Row } from './common.js';
 
 type Level = 'error' | 'warning' | 'note' | 'none';
 
@@ -89,10 +89,13 @@ function levelOf(row: Row): Level {
   return LEVEL_OF_KIND[row.kind];
 }
 
-function result(row: Row, ruleIndex: ReadonlyMap<string, number>, verify: boolean): Record<string, unknown> {
-  const where = row.graph !== undefined ? `${row.graph}: ` : '';
-  const text = row.section === 'pipeline' ? row.sentence : `${where}${subjectText(row)}: ${row.sentence}`;
-  const primary = location(row, row.at);
+/**
+ * Code scanning drops results without a file, so a row known nowhere more precisely (a metadata
+ * change, a pipeline finding without a command line) points at the model file as a whole.
+ */
+function result(row: Row, ruleIndex: ReadonlyMap<string, number>, verify: boolean, modelFile: string): Record<string, unknown> {
+  const text = messageText(row);
+  const primary = location(row, row.at ?? { file: modelFile });
   const related = row.relatedAt !== undefined ? physical(row.relatedAt) : undefined;
   const properties: Record<string, unknown> = { status: STATUS_LABEL[row.status] };
   if (row.deviationSteps !== undefined) properties['deviationSteps'] = row.deviationSteps;
@@ -165,7 +168,7 @@ export function renderSarif(report: Report, options: RenderOptions): string {
             ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
           },
         ],
-        results: listed.map((row) => result(row, ruleIndex, verify)),
+        results: listed.map((row) => result(row, ruleIndex, verify, report.kind === 'verify' ? report.dlc.file : report.after.file)),
         properties: {
           schemaVersion: report.schemaVersion,
           headline: report.summary.headline,

@@ -23,7 +23,8 @@ function paint(color: boolean): Paint {
   return { red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
 
-function kindLabel(kind: ResultKind, p: Paint): string {
+function kindLabel(kind: ResultKind, p: Paint, padded = false): string {
+  if (kind === 'ok' && padded) return `${p.green('ok')}  `;
   switch (kind) {
     case 'fail':
       return p.red('FAIL');
@@ -36,15 +37,34 @@ function kindLabel(kind: ResultKind, p: Paint): string {
   }
 }
 
-function steps(r: VerifyResult): string {
-  const d = r.deviation;
-  if (!d) return '';
-  const values = [d.minSteps, d.maxSteps].filter((v): v is number => v !== undefined && !Number.isNaN(v));
-  if (values.length === 0) return '';
-  const worst = Math.max(...values);
-  if (!Number.isFinite(worst)) return '∞';
-  if (worst === 0) return '0';
-  return worst < 0.01 ? worst.toExponential(0) : worst >= 100 ? worst.toFixed(0) : worst.toFixed(2);
+/**
+ * Greedy word wrap to `width` columns; words longer than a line (tensor names) are cut hard.
+ * Done here rather than by cli-table3 so long names never get truncated with an ellipsis.
+ */
+export function wrapText(text: string, width: number): string {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(' ')) {
+      let w = word;
+      while (w.length > width) {
+        if (line.length > 0) {
+          lines.push(line);
+          line = '';
+        }
+        lines.push(w.slice(0, width));
+        w = w.slice(width);
+      }
+      if (line.length === 0) line = w;
+      else if (line.length + 1 + w.length <= width) line += ` ${w}`;
+      else {
+        lines.push(line);
+        line = w;
+      }
+    }
+    lines.push(line);
+  }
+  return lines.join('\n');
 }
 
 function tensorCell(r: VerifyResult): string {
@@ -52,26 +72,29 @@ function tensorCell(r: VerifyResult): string {
   return `${r.tensor}${channel}`;
 }
 
-function newTable(head: string[], colWidths: number[], color: boolean): Table.Table {
-  return new Table({
-    head,
-    colWidths,
-    wordWrap: true,
-    wrapOnWordBoundary: false,
-    style: color ? { head: ['bold'], border: [] } : { head: [], border: [] },
-  });
-}
-
-/** Column widths for a 4-column table at WIDTH: sum + 5 borders = WIDTH. */
-const COLS4 = [30, 22, 7, WIDTH - 30 - 22 - 7 - 5];
+/** Three columns at WIDTH: contents + 2 padding each + 4 borders. */
+const COLS = [30, 26, WIDTH - 30 - 26 - 4];
 
 function resultsTable(results: readonly VerifyResult[], p: Paint, color: boolean): string {
-  const table = newTable(['Tensor', 'Verdict', 'Steps', 'Why'], COLS4, color);
+  const table = new Table({
+    head: ['Tensor', 'Verdict', 'Why'],
+    colWidths: COLS,
+    wordWrap: false,
+    style: color ? { head: ['bold'], border: [] } : { head: [], border: [] },
+  });
   for (const r of results) {
-    const verdict = `${kindLabel(r.kind, p)} ${r.verdict}${r.waivedBy !== undefined ? `\n(waived: ${r.waivedBy})` : ''}`;
-    table.push([tensorCell(r), verdict, steps(r), r.sentence]);
+    const waived = r.waivedBy !== undefined ? `\n${wrapText(`(waived: ${r.waivedBy})`, COLS[1]! - 2)}` : '';
+    table.push([wrapText(tensorCell(r), COLS[0]! - 2), `${kindLabel(r.kind, p)}\n${r.verdict}${waived}`, wrapText(r.sentence, COLS[2]! - 2)]);
   }
   return table.toString();
+}
+
+/** Indents a wrapped block: `first` before its first line, `rest` before the others. */
+function indent(block: string, first: string, rest: string): string {
+  return block
+    .split('\n')
+    .map((line, i) => (i === 0 ? first : rest) + line)
+    .join('\n');
 }
 
 function plural(n: number, word: string): string {
@@ -88,7 +111,7 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
     out.push(p.bold('Pipeline'));
     for (const f of report.pipeline) {
       const waived = f.waivedBy !== undefined ? ` (waived: ${f.waivedBy})` : '';
-      out.push(`  ${kindLabel(f.kind, p)} ${f.code}: ${f.sentence}${waived}`);
+      out.push(indent(wrapText(`${f.code}: ${f.sentence}${waived}`, WIDTH - 8), `  ${kindLabel(f.kind, p, true)} `, '       '));
     }
     out.push('');
   }
@@ -112,9 +135,9 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
       else groups.set(r.verdict, [r]);
     }
     for (const [verdict, list] of groups) {
-      out.push(`  ${p.green(verdict)} (${list.length}): ${VERDICTS[verdict].help}`);
+      out.push(indent(wrapText(`${verdict} (${list.length}): ${VERDICTS[verdict].help}`, WIDTH - 4), '  ', '    '));
       const shown = options.verbose ? list : list.slice(0, 5);
-      for (const r of shown) out.push(`    - ${tensorCell(r)}: ${r.sentence}`);
+      for (const r of shown) out.push(indent(wrapText(`- ${tensorCell(r)}: ${r.sentence}`, WIDTH - 6), '    ', '      '));
       if (shown.length < list.length) out.push(p.dim(`    … and ${list.length - shown.length} more (--verbose lists them)`));
     }
     out.push('');
@@ -166,10 +189,15 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
   if (next.length > 0) {
     out.push('');
     out.push(p.bold('What to do next'));
-    for (const n of next) out.push(`  - ${n}`);
+    for (const n of next) out.push(indent(wrapText(`- ${n}`, WIDTH - 4), '  ', '    '));
     out.push(`  - To accept a known deviation: --waive 'TENSOR_GLOB:VERDICT' (or "waivers" in dlcverify.config.json).`);
   }
-  return out.join('\n') + '\n';
+  // Plain lines wrap at WIDTH too (tables are already sized).
+  return (
+    out
+      .map((line) => (line.length > WIDTH && !/^[┌│├└]/.test(line) ? wrapText(line, WIDTH).replace(/\n/g, '\n  ') : line))
+      .join('\n') + '\n'
+  );
 }
 
 export function renderTable(report: Report, options: RenderOptions): string {

@@ -75,7 +75,7 @@ export function fmt(x: number | undefined): string {
   if (x === undefined) return '—';
   if (!Number.isFinite(x)) return String(x);
   if (Number.isInteger(x)) return String(x);
-  return String(Number(x.toPrecision(12)));
+  return String(Number(x.toPrecision(15)));
 }
 
 export function fmtSteps(x: number | undefined): string {
@@ -230,7 +230,11 @@ function buildCandidates(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Clas
     return undefined;
   };
 
-  const exact = asGiven('as-given');
+  // EXACT needs the source to give the grid (scale); from min/max alone the SDK computes it in float32.
+  // And a value can only be held exactly when float32 can represent it: otherwise equality at the
+  // printed precision is float32 storage hidden by the print (FLOAT32_ROUNDING).
+  const representable = [g.min, g.max, g.scale].every((v) => v === undefined || Math.fround(v) === v);
+  const exact = g.scale !== undefined && representable ? asGiven('as-given') : undefined;
   if (exact) out.push({ verdict: 'EXACT', ...exact, because: 'every field equals the source at the printed precision' });
   const f32 = asGiven('float32');
   if (f32) out.push({ verdict: 'FLOAT32_ROUNDING', ...f32, because: 'every field equals float32 of the source' });
@@ -558,6 +562,9 @@ export function classifyMatched(outcome: MatchOutcome, hit: DlcHit, ctx: Classif
   const results: VerifyResult[] = [];
   const judge = (grid: SourceGrid, d: Encoding, channel: number | undefined, extraTags: VerdictTag[]): void => {
     const j = judgeGrid({ entry, grid, bitwidth, perChannel }, d, tensor, ctx);
+    const flagWords: string[] = [];
+    if (enc.isOverridden === false && j.kind === 'ok') flagWords.push('the DLC does not mark it as overridden, but the values are the source\'s');
+    if (d.isSymmetric === false && entry.isSymmetric === true && j.kind === 'ok') flagWords.push('the DLC says is_symmetric false although the source says true; the values agree');
     results.push({
       ...base,
       ...(channel !== undefined ? { channel } : {}),
@@ -568,7 +575,7 @@ export function classifyMatched(outcome: MatchOutcome, hit: DlcHit, ctx: Classif
       actual: toGridNumbers(d),
       deviation: j.deviation,
       ...(j.hypothesis ? { hypothesis: j.hypothesis } : {}),
-      sentence: j.sentence,
+      sentence: flagWords.length > 0 ? `${j.sentence.replace(/\.$/, '')}; note: ${flagWords.join('; ')}.` : j.sentence,
       ...(d.at.line !== undefined ? { dlcAt: d.at } : {}),
     });
   };

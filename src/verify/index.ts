@@ -85,7 +85,7 @@ export function verify(model: DlcModel, source: SourceSet, options: VerifyOption
   const applied = entryResults.filter((own) => own.length > 0 && own.every((r) => r.kind === 'ok')).length;
   const opFixed = entryResults.filter((own) => own.some((r) => r.verdict === 'OP_FIXED_ENCODING')).length;
   const overridesLine =
-    `${applied} of ${source.entries.length} overrides applied` +
+    `${applied} of ${source.entries.length} overrides ${ctx.converterStage ? 'stored (not quantized yet)' : 'applied'}` +
     (opFixed > 0 ? ` (${opFixed} replaced by an op rule)` : '') +
     `, ${missing} missing in the DLC`;
   notes.push(`${overridesLine}.`);
