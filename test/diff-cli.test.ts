@@ -104,7 +104,12 @@ describe('dlcverify diff (saved results)', () => {
     const verify = tempFile('verify.json', JSON.stringify({ kind: 'verify', schemaVersion: '1', results: [] }));
     const run = await cli(['diff', BEFORE, verify]);
     expect(run.code).toBe(2);
+    expect(run.stderr).toContain('a saved verify report holds verdicts');
     expect(run.stderr).toContain('show MODEL --format json');
+    const diffReport = tempFile('diff.json', (await cli(['diff', BEFORE, MOVED, '--format', 'json'])).stdout);
+    const again = await cli(['diff', diffReport, BEFORE]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('a saved diff report holds changes');
   });
 
   it.each(REPORT_FORMATS.map((f) => [f]))('--report %s=PATH writes a report for a diff', async (format) => {
