@@ -359,3 +359,111 @@ describe('not a dump', () => {
     expect(codes(m)).toContain('DUMP_TRUNCATED');
   });
 });
+
+describe('samples/ (constructed)', () => {
+  it('samples/seed/seed_dlc_info.txt: SNPE 1.59 style, the seed article encodings, no diagnostic', () => {
+    const path = join(REPO_ROOT, 'samples', 'seed', 'seed_dlc_info.txt');
+    const m = parseDump(openInput(path).lines(), path);
+    expect(m.family).toBe('snpe-1.4x-1.6x');
+    expect(m.diagnostics).toEqual([]);
+    const P = 'inference/coefficients/splat_cond';
+    const g = m.graphs[0]!;
+    expect(g.tensors.get(`${P}/conv1/BiasAdd:0`)?.encoding?.channels[0]).toMatchObject({ bitwidth: 16, min: { value: -3.243889331818 }, offset: { value: -798 } });
+    expect(g.tensors.get(`${P}/conv1/LeakyRelu:0`)?.encoding?.channels[0]).toMatchObject({ bitwidth: 16, scale: { value: 0.002702242229 }, offset: { value: -236 } });
+    expect(g.tensors.get(`${P}/res1_1/conv1/BiasAdd:0`)?.encoding?.channels[0]).toMatchObject({ bitwidth: 16, max: { value: 297.325622558594 }, offset: { value: -459 } });
+    expect(g.tensors.get(`${P}/conv1/Conv2D.weight`)?.encoding?.channels[0]).toMatchObject({ bitwidth: 8, max: { value: 0.708421051502 }, offset: { value: -127 } });
+    expect(g.tensors.get(`${P}/res1_1/conv1/Conv2D.weight`)?.encoding?.channels[0]).toMatchObject({ bitwidth: 8, min: { value: -1.480895876884 }, offset: { value: -111 } });
+    expect(m.metadata.converterCommand?.options.get('quantization_overrides')).toBe('/home/user/seed/encoding.json');
+    expect(m.metadata.quantizerCommand?.options.get('override_params')).toBe('true');
+    expect(m.metadata.quantizerCommand?.options.get('act_bitwidth')).toBe('[16]');
+  });
+
+  it('samples/seed/encoding.json: not float32 values that round to the dump\'s float32 within half a unit of 12 decimals', () => {
+    const path = join(REPO_ROOT, 'samples', 'seed', 'encoding.json');
+    const json = JSON.parse(new TextDecoder().decode(openInput(path).bytes())) as Record<string, Record<string, { min: number; max: number; scale: number }[]>>;
+    const dump = parseDump(openInput(join(REPO_ROOT, 'samples', 'seed', 'seed_dlc_info.txt')).lines(), 'seed');
+    const P = 'inference/coefficients/splat_cond';
+    const pairs: [string, string][] = [
+      [`${P}/conv1/BiasAdd:0`, `${P}/conv1/BiasAdd:0`],
+      [`${P}/conv1/LeakyRelu:0`, `${P}/conv1/LeakyRelu:0`],
+      [`${P}/res1_1/conv1/BiasAdd:0`, `${P}/res1_1/conv1/BiasAdd:0`],
+      [`${P}/conv1/weights/read:0`, `${P}/conv1/Conv2D.weight`],
+      [`${P}/res1_1/conv1/weights/read:0`, `${P}/res1_1/conv1/Conv2D.weight`],
+    ];
+    const all = { ...json['activation_encodings'], ...json['param_encodings'] };
+    expect(Object.keys(all)).toHaveLength(6);
+    expect(dump.graphs[0]!.tensors.has(`${P}/res1_1/conv2/Conv2D.weight`)).toBe(false);
+    for (const [source, dlc] of pairs) {
+      const entry = all[source]![0]!;
+      const grid = dump.graphs[0]!.tensors.get(dlc)!.encoding!.channels[0]!;
+      for (const key of ['min', 'max', 'scale'] as const) {
+        const value = entry[key];
+        expect(Math.fround(value), `${source} ${key} is a float32`).not.toBe(value);
+        expect(Math.abs(Math.fround(value) - grid[key].value), `${source} ${key}`).toBeLessThan(5e-13);
+        expect(Math.abs(value - grid[key].value)).toBeLessThan(5e-13);
+      }
+    }
+  });
+
+  it('samples/qairt/tiny_qairt225_dlc_info.txt: QAIRT 2.2x style, 4 encodings, no diagnostic', () => {
+    const path = join(REPO_ROOT, 'samples', 'qairt', 'tiny_qairt225_dlc_info.txt');
+    const m = parseDump(openInput(path).lines(), path);
+    expect(m.family).toBe('qairt-2.2x');
+    expect(m.diagnostics).toEqual([]);
+    expect(encodedCount(m)).toBe(4);
+    expect(m.metadata.converterCommand?.options.get('quantization_overrides')).toBe('/home/user/tiny/tiny.encodings');
+  });
+});
+
+describe('headers', () => {
+  it.each([
+    ['DLC info of: /a/m.dlc', 'qairt-2.2x'],
+    ['DLC info of /a/m.dlc', 'qairt-2.2x'],
+    ['DLC info for /a/m.dlc', 'snpe-1.17'],
+  ] as const)('%s -> %s', (header, family) => {
+    const m = parseDump([header, 'Model Version: N/A'], 'h.txt');
+    expect(m.family).toBe(family);
+    expect(m.graphs).toEqual([]);
+  });
+
+  it('a second header in the same file is reported, not merged silently', () => {
+    const lines = [...splitLines('DLC info for: /a.dlc\nModel Version: N/A\nDLC info for: /b.dlc\n')];
+    const m = parseDump(lines, 'two.txt');
+    expect(m.diagnostics.map((d) => [d.code, d.at.line])).toContainEqual(['DUMP_UNKNOWN_LINE', 3]);
+  });
+});
+
+describe('CSV twins of each family (constructed with Python csv from the text fixtures)', () => {
+  it.each(['snpe13x-seven-columns', 'snpe159-weight-bias-axis-quant', 'snpe25-named-encodings', 'snpe212-per-channel-first-only', 'qairt-multigraph-repeated-names'])(
+    '%s.csv gives the model of %s.txt',
+    (name) => {
+      const text = fixture(`${name}.txt`);
+      const csv = fixture(`${name}.csv`);
+      expect(csv.format).toBe('dlc-info-csv');
+      expect(csv.family).toBe(text.family);
+      expect(codes(csv)).toEqual([]);
+      const shape = (m: DlcModel) =>
+        m.graphs.map((g) => ({
+          name: g.name,
+          ops: g.ops.map((o) => [o.id, o.name, o.type, o.inputs, o.outputs, o.outDims, o.params.map((p) => [p.name, p.value])]),
+          tensors: [...g.tensors.values()].map((t) => [t.name, t.role, t.dtype, t.layer, t.encoding?.layout, t.encoding?.axis, t.encoding?.channelCount, t.encoding?.channels.map((c) => [c.channel, c.bitwidth, c.min, c.max, c.scale, c.offset])]),
+          io: [...g.inputs, ...g.outputs].map((r) => [r.name, r.dims, r.dtype, r.encoding?.scale]),
+        }));
+      expect(shape(csv)).toEqual(shape(text));
+      expect([...(csv.metadata.converterCommand?.options ?? [])]).toEqual([...(text.metadata.converterCommand?.options ?? [])]);
+    },
+  );
+});
+
+describe('pathological lines stay linear and small', () => {
+  it.each([
+    ['a line of 5 million bars', `|${'|'.repeat(5_000_000)}`],
+    ['a 5 MB Parameters cell of `encoding for channel_`', `| 0 | n | T |  |  |  |  | ${'x encoding for channel_'.repeat(220_000)} |`],
+    ['a 5 MB converter command of brackets', `Converter command: tool a=${'['.repeat(5_000_000)}`],
+  ])('%s', (_what, line) => {
+    const started = Date.now();
+    const m = parseDump(['DLC info of: /a.dlc', 'Info of graph: g', '| Id | Name | Type | Inputs | Outputs | Out Dims | Runtimes | Parameters |', line, 'Total parameters: 0'], 'p.txt');
+    expect(Date.now() - started).toBeLessThan(3000);
+    for (const d of m.diagnostics) expect(d.detail.length).toBeLessThanOrEqual(601);
+  });
+});
