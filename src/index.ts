@@ -11,3 +11,5 @@ export { parseDump } from './parse/dump/index.js';
 export { diffModels, type DiffModelOptions } from './verify/diff.js';
 export { parseBaseline, parseWaive, type Baseline, type Waiver } from './verify/baseline.js';
 export { readSavedResult } from './parse/result-json.js';
+export { readDlc } from './parse/dlc/index.js';
+export { readQnnNetJson } from './parse/qnn/net-json.js';

@@ -9,7 +9,7 @@ import { readDlc } from '../src/parse/dlc/index.js';
 import { FlatBuffer } from '../src/parse/dlc/flatbuffer.js';
 import { listEntries, readEntry } from '../src/parse/dlc/zip.js';
 import { readModel } from '../src/parse/load.js';
-import type { DlcModel, Tensor } from '../src/model.js';
+import type { DlcModel, InputFile, Tensor } from '../src/model.js';
 import { corpusInput, corpusPath, corpusText, describeCorpus as describeCorpusHelper } from './helpers/corpus.js';
 
 // The helper is typed as `describe.skipIf` but called like `describe` (it skips by itself).
@@ -344,5 +344,39 @@ describeCorpus('QAIRT 2.25 NR64 params hold only raw tensor bytes', () => {
     ]);
     expect(shown).toHaveLength(blobCount);
     for (const h of shown) expect(hashes.has(h)).toBe(true);
+  });
+});
+
+describeCorpus('entries are read lazily: the weights are never read', () => {
+  /** The corpus file, counting the bytes the reader asks for; `bytes()` (whole file) is refused. */
+  function counted(relative: string): { input: InputFile; bytesRead: () => number } {
+    const base = corpusInput(relative);
+    let total = 0;
+    const input: InputFile = {
+      name: base.name,
+      size: base.size,
+      head: base.head,
+      lines: () => base.lines(),
+      bytes: () => {
+        throw new Error('the .dlc reader must not read the whole file');
+      },
+      read: (offset, length) => {
+        total += length;
+        return base.read(offset, length);
+      },
+    };
+    return { input, bytesRead: () => total };
+  }
+
+  it('v4 (pose_landmark, 1.6 MB, 1.4 MB of weights in NR64 params): only `model` (189 kB) and the zip tail are read', () => {
+    const { input, bytesRead } = counted('dlc/pose_landmark_lite_quantized.dlc');
+    expect(readDlc(input).graphs[0]!.tensors.size).toBe(352);
+    expect(bytesRead()).toBeLessThan(189_344 + 70_000);
+  });
+
+  it('v3 (aidlux, 2 MB, 1.87 MB of model.params): params read page by page, far less than the weights', () => {
+    const { input, bytesRead } = counted('dlc/aidlux_yolov5n_int8.dlc');
+    expect([...readDlc(input).graphs[0]!.tensors.values()].filter((t) => t.role === 'param' && t.encoding)).toHaveLength(116);
+    expect(bytesRead()).toBeLessThan(input.size / 3);
   });
 });

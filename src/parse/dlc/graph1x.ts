@@ -42,6 +42,7 @@ export function isInputLayer(type: string): boolean {
  * `weights_K` → weight_K, `bias`/`biases` → bias; anything else keeps its stored name.
  */
 function paramNaming(layer: string, stored: string, seen: Set<string>): { name: string; kind?: 'weight' | 'bias' } {
+  // Stored names in real v3 `model.params`: `weights_0`, `bias` (aidlux_yolov5n_int8.dlc, Conv_0).
   const weight = /^weights?(?:_(\d+))?$/.exec(stored);
   const kind = weight ? 'weight' : /^bias(?:es)?(?:_0)?$/.test(stored) ? 'bias' : undefined;
   const index = weight?.[1] !== undefined ? Number(weight[1]) : 0;
@@ -57,6 +58,7 @@ const DUMP_TYPE_NAMES = new Map([
 ]);
 
 export function dumpTypeName(type: string): string {
+  // Real pairs (aidlux v3 ↔ its 1.59 dump): `ElementwiseBinaryOp` → `elementwise_binary_op`, `Pooling` → `pooling`.
   return DUMP_TYPE_NAMES.get(type) ?? type.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
