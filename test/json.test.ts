@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/model.js';
 import { JsonArray, JsonObject, JsonReader, jsonPointer, parseJson, type JsonValue } from '../src/parse/json.js';
@@ -45,6 +46,26 @@ describe('parseJson: values', () => {
   ])('number %s reads as Number() does', (text, value) => {
     expect(Object.is(parse(text), value)).toBe(true);
     expect(parse(text)).toBe(Number(text));
+  });
+
+  it('any finite double printed by JSON.stringify reads back exactly (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
+        expect(Object.is(parse(JSON.stringify(x)), x === 0 ? JSON.parse(JSON.stringify(x)) : x)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('any decimal text reads as Number() reads it (property)', () => {
+    const digits = fc.string({ unit: fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9'), minLength: 1, maxLength: 22 });
+    fc.assert(
+      fc.property(fc.boolean(), digits, fc.option(digits), fc.option(fc.integer({ min: -330, max: 330 })), (negative, int, frac, exp) => {
+        const text = `${negative ? '-' : ''}${int.replace(/^0+(?=\d)/, '')}${frac === null ? '' : `.${frac}`}${exp === null ? '' : `e${exp}`}`;
+        expect(Object.is(parse(text), Number(text))).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('reads string escapes and UTF-8', () => {
@@ -176,6 +197,29 @@ describe('JsonReader pull API', () => {
     }
     r.expectEnd();
     expect(seen).toEqual(['a=1', 'b=2+3', 'n=1', 'n=2', 'v']);
+  });
+
+  it('skipValue validates without building, at any depth, and reports errors like readValue', () => {
+    const depth = 50_000;
+    const doc = `{"skip": {"a": [1, "x\\"y", {"b": null}, []], "c": {}, "d": ${'['.repeat(depth)}${']'.repeat(depth)}}, "keep": 7}`;
+    const r = new JsonReader(enc(doc), 'f.json');
+    r.beginObject();
+    expect(r.nextMember()).toBe('skip');
+    r.skipValue();
+    expect(r.nextMember()).toBe('keep');
+    expect(r.readValue()).toBe(7);
+    expect(r.nextMember()).toBeUndefined();
+    r.expectEnd();
+    for (const [bad, message] of [
+      ['{"a": [1 2]}', "f.json:1:10: expected ',' or ']' after a list element, found '2'"],
+      ['{"a": {"b": 1,}}', "f.json:1:15: expected a quoted member name, found '}'"],
+      ['{"a": "\\q"}', 'f.json:1:8: invalid escape \\q in a string'],
+      ['{"a": [NaN]}', "f.json:1:8: NaN is not a JSON number (Python's json.dump writes it for a non-finite float); replace it with a finite number or remove the entry"],
+    ] as const) {
+      const reader = new JsonReader(enc(bad), 'f.json');
+      expect(() => reader.skipValue()).toThrow(message);
+      expect(() => parse(bad)).toThrow(message);
+    }
   });
 
   it('reports a missing comma between streamed members with its position', () => {

@@ -9,7 +9,7 @@ import { InputError, type InputFile, type SourceEntry, type SourceSet } from '..
 import { inputFromBytes, inputFromText } from '../src/parse/input.js';
 import { readSource } from '../src/parse/load.js';
 import { MAX_JSON_SOURCE_BYTES, readJsonSource } from '../src/parse/source/index.js';
-import { looksLikeActivation, looksLikeParam } from '../src/parse/source/common.js';
+import { inconsistency, looksLikeActivation, looksLikeParam } from '../src/parse/source/common.js';
 import { splitCsvLine } from '../src/parse/source/ranges.js';
 import { REPO_ROOT } from './helpers/corpus.js';
 
@@ -180,6 +180,86 @@ describe('AIMET 2.0.0 / 2.1.0 (constructed: no real export exists)', () => {
   });
 });
 
+describe('versions and shapes', () => {
+  it('an unknown legacy version is read by shape with an info note', () => {
+    const set = readText('{"activation_encodings": {"a": [{"bitwidth": 8, "min": 0, "max": 1}]}, "param_encodings": {}, "version": "0.7.0"}');
+    expect([set.format, set.version]).toEqual(['aimet-legacy', '0.7.0']);
+    expect(set.diagnostics.map((d) => [d.code, d.severity])).toEqual([['SOURCE_UNKNOWN_VERSION', 'info']]);
+  });
+
+  it('list sections without version are read as 1.0.0 with a note', () => {
+    const set = readText('{"activation_encodings": [{"name": "a", "bw": 8, "scale": [0.1], "offset": [0]}], "param_encodings": []}');
+    expect(set.format).toBe('aimet-1.0.0');
+    expect(set.entries[0]).toMatchObject({ name: 'a', layout: 'per-tensor', grids: [{ scale: 0.1, offset: 0 }] });
+    expect(codes(set)).toEqual(['SOURCE_UNKNOWN_VERSION']);
+  });
+
+  it('an empty section does not decide the shape', () => {
+    const legacy = readText('{"activation_encodings": {"a": [{"bitwidth": 8, "min": 0, "max": 1}]}, "param_encodings": []}');
+    expect(legacy.format).toBe('aimet-legacy');
+    expect(legacy.diagnostics).toEqual([]);
+    const v1 = readText('{"activation_encodings": {}, "param_encodings": [{"name": "w", "bw": 8, "scale": [0.1], "offset": [0]}], "version": "1.0.0"}');
+    expect(v1.format).toBe('aimet-1.0.0');
+    expect(v1.diagnostics).toEqual([]);
+    expect(readText('{"activation_encodings": [], "param_encodings": [], "version": "1.0.0"}').format).toBe('aimet-1.0.0');
+    expect(readText('{"activation_encodings": {}, "param_encodings": {}}').format).toBe('aimet-legacy');
+  });
+
+  it('channels that disagree on bitwidth are reported; the first channel sets the entry', () => {
+    const set = readText('{"param_encodings": {"w.weight": [{"bitwidth": 8, "scale": 0.1, "offset": -128}, {"bitwidth": 4, "scale": 0.2, "offset": -8}]}}');
+    expect(entry(set, 'w.weight')).toMatchObject({ bitwidth: 8, layout: 'per-channel' });
+    expect(entry(set, 'w.weight').grids).toHaveLength(2);
+    expect(codes(set)).toEqual(['SOURCE_BAD_VALUE']);
+    expect(set.diagnostics[0]!.detail).toContain('channel 1 says bitwidth 4');
+  });
+
+  it('an empty encoding list is skipped with a warning', () => {
+    const set = readText('{"activation_encodings": {"a": []}, "param_encodings": {}}');
+    expect(set.entries).toEqual([]);
+    expect(set.diagnostics.map((d) => [d.code, d.at.pointer])).toEqual([['SOURCE_BAD_VALUE', '/activation_encodings/a']]);
+  });
+
+  it('a 1.0.0 entry without a name is skipped; PER_TENSOR with many scales becomes per-channel', () => {
+    const set = readText('{"version": "1.0.0", "activation_encodings": [{"bw": 8, "scale": [0.1]}], "param_encodings": [{"name": "w.weight", "enc_type": "PER_TENSOR", "bw": 8, "scale": [0.1, 0.2], "offset": [-128]}]}');
+    expect(set.entries.map((e) => [e.name, e.layout, e.grids])).toEqual([
+      ['w.weight', 'per-channel', [{ channel: 0, scale: 0.1, offset: -128 }, { channel: 1, scale: 0.2 }]],
+    ]);
+    expect(set.diagnostics.map((d) => [d.code, d.at.pointer])).toEqual([
+      ['SOURCE_BAD_VALUE', '/activation_encodings/0'],
+      ['SOURCE_BAD_VALUE', '/param_encodings/0/offset'],
+      ['SOURCE_BAD_VALUE', '/param_encodings/0/scale'],
+    ]);
+  });
+});
+
+describe('many entries (constructed in memory)', () => {
+  it('reads 200 per-channel tensors of 64 channels and a 1.0.0 list of 100 000 scales exactly', () => {
+    const scaleOf = (t: number, c: number): number => Math.fround((t * 64 + c + 1) / 3e6);
+    const tensors = Array.from({ length: 200 }, (_, t) => {
+      const channels = Array.from({ length: 64 }, (_, c) => {
+        const scale = scaleOf(t, c);
+        return `{"bitwidth": 8, "dtype": "int", "is_symmetric": "True", "max": ${127 * scale}, "min": ${-128 * scale}, "offset": -128, "scale": ${scale}}`;
+      });
+      return `"layer${t}.weight": [\n${channels.join(',\n')}\n]`;
+    });
+    const legacy = readText(`{"activation_encodings": {}, "param_encodings": {\n${tensors.join(',\n')}\n}, "version": "0.6.1"}`);
+    expect(legacy.entries).toHaveLength(200);
+    expect(legacy.entries.reduce((n, e) => n + e.grids.length, 0)).toBe(12_800);
+    expect(legacy.diagnostics).toEqual([]);
+    const last = entry(legacy, 'layer199.weight');
+    expect(last.at.line).toBe(1 + 199 * 66 + 1);
+    expect(last.grids[63]).toEqual({ channel: 63, min: -128 * scaleOf(199, 63), max: 127 * scaleOf(199, 63), scale: scaleOf(199, 63), offset: -128 });
+
+    const scales = Array.from({ length: 100_000 }, (_, i) => Math.fround((i + 1) / 1e7));
+    const v1 = readText(
+      `{"version": "1.0.0", "activation_encodings": [], "param_encodings": [{"name": "big.weight", "enc_type": "PER_CHANNEL", "bw": 8, "is_sym": true, "scale": [${scales.join(',')}], "offset": [${scales.map(() => -128).join(',')}]}]}`,
+    );
+    const big = entry(v1, 'big.weight');
+    expect(big.grids).toHaveLength(100_000);
+    expect(big.grids.every((g, i) => g.scale === scales[i] && g.offset === -128 && g.channel === i)).toBe(true);
+  });
+});
+
 describe('range files', () => {
   it('CSV: header, CRLF, comments, quoted names, optional bitwidth, bad row skipped with its line', () => {
     const set = readFixture('ranges-crlf-quoted.csv');
@@ -200,6 +280,23 @@ describe('range files', () => {
     expect(set.entries.map((e) => e.name)).toEqual(['a', 'b']);
   });
 
+  it('CSV header columns are found by name (bits/bw for bitwidth); extra columns are listed once', () => {
+    const set = readText('name,min,max,bits,comment\nrelu:0,0,6,16,from calibration\nconv.weight,-1,1,8,x\n', 'r.csv');
+    expect(set.entries.map((e) => [e.name, e.section, e.bitwidth, e.grids])).toEqual([
+      ['relu:0', 'activation', 16, [{ min: 0, max: 6 }]],
+      ['conv.weight', 'param', 8, [{ min: -1, max: 1 }]],
+    ]);
+    expect(set.ignoredKeys).toEqual(['column "comment"']);
+    expect(codes(set)).toEqual(['SOURCE_UNKNOWN_KEY']);
+  });
+
+  it('CSV numbers: exponents and signs; a long non-number cell is rejected quickly', () => {
+    const set = readText(`a,-1.5E-2,.5\nb,${'1'.repeat(50_000)}x,1\n`, 'r.csv');
+    expect(entry(set, 'a').grids).toEqual([{ min: -0.015, max: 0.5 }]);
+    expect(set.entries).toHaveLength(1);
+    expect(codes(set)).toEqual(['SOURCE_BAD_VALUE']);
+  });
+
   it('CSV fields: quotes, doubled quotes, unclosed quote', () => {
     expect(splitCsvLine('"a,b", 1 ,2')).toEqual(['a,b', '1', '2']);
     expect(splitCsvLine('"say ""hi""",0,1')).toEqual(['say "hi"', '0', '1']);
@@ -216,6 +313,23 @@ describe('range files', () => {
     ]);
     expect(set.ignoredKeys).toEqual(['/*/note']);
     expect(codes(set)).toEqual(['SOURCE_UNKNOWN_KEY']);
+  });
+});
+
+describe('self-consistency check (offset·scale = min, (max − min)/(2^bw − 1) = scale)', () => {
+  const s = 0.0078125;
+  it.each([
+    ['on the grid', { min: -128 * s, max: 127 * s, scale: s, offset: -128 }, 8, false],
+    ['float32-stored min (AIMET writes doubles of float32 values)', { min: Math.fround(-0.4755798280239105), max: 0.47186437249183655, scale: 0.003715467406436801, offset: -128 }, 8, false],
+    ['12-decimal paste of a 16-bit grid', { min: 0, max: 0.99609375, scale: 0.00001519941634, offset: 0 }, 16, false],
+    ['positive offset, negated before the check', { min: -128 * s, max: 127 * s, scale: s, offset: 128 }, 8, false],
+    ['min one step off', { min: -129 * s, max: 126 * s, scale: s, offset: -128 }, 8, true],
+    ['min 0.01 step off', { min: (-128 - 0.01) * s, max: 127 * s, scale: s, offset: -128 }, 8, true],
+    ['scale 1 % off its range', { min: 0, max: 661.906005859375, scale: 0.00999514270612793, offset: 0 }, 16, true],
+    ['no scale: nothing to check', { min: -1, max: 1 }, 8, false],
+    ['no min: only the range check applies', { max: 1, scale: 1 / 255, offset: 0 }, 8, false],
+  ])('%s', (_label, grid, bitwidth, inconsistent) => {
+    expect(inconsistency(grid, bitwidth) !== undefined).toBe(inconsistent);
   });
 });
 

@@ -320,3 +320,30 @@ describeCorpus('PAIRS D: qnn/resnet18 net.json (QNN 2.18 converter) + resnet18.e
     expect(out.pipeline.map((p: { code: string }) => p.code)).toEqual(['OVERRIDES_SAME_FILE']);
   });
 });
+
+describe('SNPE 2.12 dump with only channel 0 printed (constructed fixture of the dump branch)', () => {
+  it('checks channel 0 and the channel count, tags CHANNEL_0_ONLY and says so in a note', () => {
+    const s = [0.5, 1, 1.5, 2].map((m) => m / 127);
+    const src = JSON.stringify({
+      activation_encodings: {},
+      param_encodings: { w: s.map((scale) => ({ bitwidth: 8, scale, offset: -128, is_symmetric: 'True' })) },
+    });
+    const report = verify(
+      readModel(inputFromText('snpe212-per-channel-first-only.txt', readFileSync('test/fixtures/dump/snpe212-per-channel-first-only.txt', 'utf8'))),
+      readSource(inputFromText('w.json', src)),
+    );
+    const w = report.results.filter((r) => r.tensor === 'w');
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatchObject({ channel: 0, verdict: 'SYMMETRIC_OFFSET_FORCED', kind: 'ok' });
+    expect(w[0]!.tags).toContain('CHANNEL_0_ONLY');
+    expect(report.notes.join(' ')).toContain('Only channel 0 was printed for 1 per-channel tensor');
+    const three = JSON.stringify({ activation_encodings: {}, param_encodings: { w: s.slice(0, 3).map((scale) => ({ bitwidth: 8, scale, offset: -128, is_symmetric: 'True' })) } });
+    const miscounted = verify(
+      readModel(inputFromText('snpe212-per-channel-first-only.txt', readFileSync('test/fixtures/dump/snpe212-per-channel-first-only.txt', 'utf8'))),
+      readSource(inputFromText('w.json', three)),
+    );
+    const bad = miscounted.results.find((r) => r.tensor === 'w')!;
+    expect(bad.verdict).toBe('REAL_MISMATCH');
+    expect(bad.sentence).toContain('3 channels, the DLC has 4');
+  });
+});

@@ -54,13 +54,12 @@ export function readLegacyEntry(
   let objects = 0;
   for (let c = 0; c < channels.length; c++) {
     const enc = channels[c];
-    const encSegments = [...segments, c];
     if (!(enc instanceof JsonObject)) {
-      builder.report('SOURCE_BAD_VALUE', `"${name}" channel ${c}: expected an encoding object, got ${jsonTypeOf(enc)}: channel skipped`, builder.at(encSegments, line));
+      builder.report('SOURCE_BAD_VALUE', `"${name}" channel ${c}: expected an encoding object, got ${jsonTypeOf(enc)}: channel skipped`, builder.at([...segments, c], line));
       continue;
     }
     objects++;
-    const f = new FieldReader(builder, enc, encSegments, `"${name}"${perChannel ? ` channel ${c}` : ''}`);
+    const f = new FieldReader(builder, enc, segments, `"${name}"${perChannel ? ` channel ${c}` : ''}`, c);
     f.reportDuplicateKeys();
     f.unknownKeys(LEGACY_KEYS, pattern);
     const bw = f.integer('bitwidth', 1, 64);

@@ -203,7 +203,7 @@ function readFakeQuant(ctx: Context, node: TfNode): SourceEntry | undefined {
   const odd = grids.find((g) => !Number.isFinite(g.min) || !Number.isFinite(g.max) || g.min! > g.max!);
   if (odd) {
     const channel = odd.channel === undefined ? '' : ` (channel ${odd.channel})`;
-    report(ctx, 'SOURCE_BAD_VALUE', `FakeQuant '${node.name}' has the range [${odd.min}, ${odd.max}]${channel}, not a usable range (min must be finite and at most max)`, where(ctx, node));
+    report(ctx, 'SOURCE_BAD_VALUE', `FakeQuant '${node.name}' has min/max [${odd.min}, ${odd.max}]${channel}: not a usable range (min must be finite and at most max)`, where(ctx, node));
   }
 
   // The tensor it belongs to.
