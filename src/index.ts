@@ -11,3 +11,4 @@ export { parseDump } from './parse/dump/index.js';
 export { diffModels, type DiffModelOptions } from './verify/diff.js';
 export { parseBaseline, parseWaive, type Baseline, type Waiver } from './verify/baseline.js';
 export { readSavedResult } from './parse/result-json.js';
+export { renderReport, REPORT_FORMATS, isReportFormat, type ReportFormat, type RenderOptions } from './render/index.js';
