@@ -26,7 +26,8 @@ export function parseReportTargets(values: readonly string[]): ReportTarget[] {
 export function writeReports(report: Report, options: CommonOptions, io: CliIo): void {
   const targets = parseReportTargets(options.reports);
   const base: RenderOptions = { color: false, verbose: options.verbose };
-  const fullReportPath = targets.find((t) => t.format === 'html' || t.format === 'markdown')?.path;
+  // Annotations point at the fullest report written in this run: the HTML page, else the Markdown.
+  const fullReportPath = (targets.find((t) => t.format === 'html') ?? targets.find((t) => t.format === 'markdown'))?.path;
   for (const target of targets) {
     io.writeFile(target.path, renderReport(report, target.format, { ...base, ...(fullReportPath ? { fullReportPath } : {}) }));
   }
