@@ -11,4 +11,8 @@ export { parseDump } from './parse/dump/index.js';
 export { diffModels, type DiffModelOptions } from './verify/diff.js';
 export { parseBaseline, parseWaive, type Baseline, type Waiver } from './verify/baseline.js';
 export { readSavedResult } from './parse/result-json.js';
+export { verify, VERIFY_SCHEMA_VERSION, type VerifyOptions } from './verify/index.js';
+export { parseConfig, parseWaiver, parseFailOn, globMatch, type VerifyConfig, type ToleranceOverride } from './verify/policy.js';
+export { matchNames, sanitizeName } from './verify/match.js';
+export { checkPipeline } from './verify/pipeline.js';
 export { renderReport, REPORT_FORMATS, isReportFormat, type ReportFormat, type RenderOptions } from './render/index.js';

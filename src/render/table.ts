@@ -163,7 +163,7 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
     const bySeverity = new Map<string, number>();
     for (const d of report.diagnostics) bySeverity.set(d.severity, (bySeverity.get(d.severity) ?? 0) + 1);
     out.push(
-      `Input diagnostics: ${[...bySeverity].map(([s, n]) => `${n} ${s}`).join(', ')} (see --format json; --strict makes them fatal).`,
+      `Input diagnostics: ${[...bySeverity].map(([s, n]) => plural(n, s)).join(', ')} (see --format json; --strict makes them fatal).`,
     );
   }
   out.push('');
@@ -195,7 +195,9 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
   // Plain lines wrap at WIDTH too (tables are already sized).
   return (
     out
-      .map((line) => (line.length > WIDTH && !/^[┌│├└]/.test(line) ? wrapText(line, WIDTH).replace(/\n/g, '\n  ') : line))
+      .join('\n')
+      .split('\n')
+      .map((line) => (line.length > WIDTH && !/^[┌│├└]/.test(line) ? wrapText(line, WIDTH - 2).replace(/\n/g, '\n  ') : line))
       .join('\n') + '\n'
   );
 }

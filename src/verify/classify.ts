@@ -12,6 +12,7 @@ import type {
   DlcModel,
   Encoding,
   GridNumbers,
+  Op,
   ResultKind,
   SourceEntry,
   SourceGrid,
@@ -52,6 +53,8 @@ export interface ClassifyContext {
   readonly extraTolerance: (tensor: string) => number;
   /** `<base>` -> its `<base>_converted_*` tensors. */
   readonly convertedByBase: ReadonlyMap<string, readonly DlcHit[]>;
+  /** `graph \0 op name` -> op. */
+  readonly opsByName: ReadonlyMap<string, Op>;
 }
 
 export function buildConvertedIndex(all: readonly DlcHit[]): Map<string, DlcHit[]> {
@@ -163,37 +166,49 @@ export interface SourceSide {
   readonly perChannel: boolean;
 }
 
+/** JSON_INCONSISTENT, reading a symmetric entry's offset 0 as the forced −2^(bw−1). */
+function inconsistent(src: SourceSide): boolean {
+  const g = src.grid;
+  const forced = src.entry.isSymmetric === true && (g.offset === undefined || g.offset === 0);
+  return isSelfInconsistent(forced ? { ...g, offset: -(2 ** (src.bitwidth - 1)) } : g, src.bitwidth);
+}
+
 function isReluType(type: string | undefined): boolean {
   return type !== undefined && /^relu/i.test(type);
 }
 
 /** Producer op → op rule name. 2.x: `ElementWiseNeuron` with `operation: 6` (Sigmoid) / 8 (Tanh), or
  * `Neuron`/`Sigmoid`/`Tanh`; 1.x: `neuron` with `func: logistic` / `func: tanh`. */
-export function producerOpKind(model: DlcModel, tensor: Tensor): 'Sigmoid' | 'Tanh' | undefined {
+export function producerOpKind(ctx: ClassifyContext, graph: string, tensor: Tensor): 'Sigmoid' | 'Tanh' | undefined {
   const producer = tensor.producer;
   if (!producer) return undefined;
   const type = producer.type.toLowerCase();
   if (type === 'sigmoid' || type === 'logistic' || type === 'elementwisesigmoid') return 'Sigmoid';
   if (type === 'tanh' || type === 'elementwisetanh') return 'Tanh';
   if (type !== 'elementwiseneuron' && type !== 'neuron' && type !== 'elementwise_neuron') return undefined;
-  for (const graph of model.graphs) {
-    const op = graph.ops.find((o) => o.name === producer.op);
-    if (!op) continue;
-    for (const param of op.params) {
-      const name = param.name.toLowerCase();
-      const value = param.value.trim().toLowerCase();
-      if (name === 'operation' || name === 'neuron_type') {
-        if (value === '6' || value.includes('sigmoid')) return 'Sigmoid';
-        if (value === '8' || value.includes('tanh')) return 'Tanh';
-      }
-      if (name === 'func' || name === 'neuron type') {
-        if (value.includes('logistic') || value.includes('sigmoid')) return 'Sigmoid';
-        if (value.includes('tanh')) return 'Tanh';
-      }
+  const op = ctx.opsByName.get(`${graph}\0${producer.op}`);
+  if (!op) return undefined;
+  for (const param of op.params) {
+    const name = param.name.toLowerCase();
+    const value = param.value.trim().toLowerCase();
+    // 2.x `operation: 6` (QNN ElementWiseNeuron: 6 SIGMOID, 8 TANH); 1.x `func: logistic` / `func: tanh`.
+    if (name === 'operation' || name === 'neuron_type') {
+      if (value === '6' || value.includes('sigmoid')) return 'Sigmoid';
+      if (value === '8' || value.includes('tanh')) return 'Tanh';
     }
-    return undefined;
+    if (name === 'func' || name === 'neuron type') {
+      if (value.includes('logistic') || value.includes('sigmoid')) return 'Sigmoid';
+      if (value.includes('tanh')) return 'Tanh';
+    }
   }
   return undefined;
+}
+
+/** Ops by `graph \0 name`, built once (producer look-ups stay O(1)). */
+export function buildOpIndex(model: DlcModel): Map<string, Op> {
+  const map = new Map<string, Op>();
+  for (const graph of model.graphs) for (const op of graph.ops) map.set(`${graph.name}\0${op.name}`, op);
+  return map;
 }
 
 function buildCandidates(src: SourceSide, d: Encoding, tensor: Tensor, ctx: ClassifyContext): Candidate[] {
@@ -302,7 +317,7 @@ function buildCandidates(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Clas
   }
 
   // The quantizer computes the grid only when scale/offset are missing, or off-grid (inconsistent).
-  const recomputes = g.scale === undefined || g.offset === undefined || isSelfInconsistent(g, bw);
+  const recomputes = g.scale === undefined || g.offset === undefined || inconsistent(src);
   if (hasMinMax && recomputes) {
     const range = Math.max(0, g.max!) - Math.min(0, g.min!);
     for (const minRange of MIN_RANGES) {
@@ -351,7 +366,7 @@ function buildCandidates(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Clas
     });
   }
 
-  const opKind = producerOpKind(ctx.model, tensor);
+  const opKind = producerOpKind(ctx, tensor.graph, tensor);
   if (opKind !== undefined) {
     for (const r of OP_FIXED_RULES) {
       if (r.op !== opKind || r.bitwidth !== d.bitwidth) continue;
@@ -387,7 +402,7 @@ export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Cla
   const bw = src.bitwidth;
   const extra = ctx.extraTolerance(tensor.name);
   const tags: VerdictTag[] = [];
-  if (isSelfInconsistent(g, bw)) tags.push('JSON_INCONSISTENT');
+  if (inconsistent(src)) tags.push('JSON_INCONSISTENT');
   const givenNumbers: GridNumbers = {
     bitwidth: bw,
     ...(g.min !== undefined ? { min: g.min } : {}),

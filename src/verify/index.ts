@@ -5,6 +5,7 @@
 import type { Coverage, DlcModel, MatchRule, SourceSet, VerifyReport, VerifyResult } from '../model.js';
 import {
   buildConvertedIndex,
+  buildOpIndex,
   classifyAmbiguous,
   classifyDlcOnly,
   classifyMatched,
@@ -45,6 +46,7 @@ export function verify(model: DlcModel, source: SourceSet, options: VerifyOption
     symmetricWeightsFlag: symmetricWeightsRequested(model),
     extraTolerance: (tensor) => tolerances.filter((t) => globMatch(t.tensor, tensor)).reduce((sum, t) => Math.max(sum, t.absolute), 0),
     convertedByBase: buildConvertedIndex(matched.index.all),
+    opsByName: buildOpIndex(model),
   };
 
   const results: VerifyResult[] = [];
