@@ -83,6 +83,17 @@ describe('dlcverify diff (saved results)', () => {
     expect(typo.stderr).toContain('--graph tiyn: neither side has a graph of that name (graphs: tiny)');
   });
 
+  it('parser diagnostics are listed; under --strict they stop the run (exit 2)', async () => {
+    const damaged = join(REPO_ROOT, 'test', 'fixtures', 'dump', 'damaged-lines.txt');
+    const run = await cli(['diff', damaged, damaged]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('4 parser diagnostics');
+    expect(run.stdout).toContain('damaged-lines.txt:14 DUMP_ELIDED_ROWS');
+    const strict = await cli(['diff', damaged, damaged, '--strict']);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain('4 parser diagnostic(s) under --strict, first:');
+  });
+
   it('a missing side is exit 2', async () => {
     const run = await cli(['diff', BEFORE, '/nonexistent/after.txt']);
     expect(run.code).toBe(2);
@@ -93,7 +104,12 @@ describe('dlcverify diff (saved results)', () => {
     const verify = tempFile('verify.json', JSON.stringify({ kind: 'verify', schemaVersion: '1', results: [] }));
     const run = await cli(['diff', BEFORE, verify]);
     expect(run.code).toBe(2);
+    expect(run.stderr).toContain('a saved verify report holds verdicts');
     expect(run.stderr).toContain('show MODEL --format json');
+    const diffReport = tempFile('diff.json', (await cli(['diff', BEFORE, MOVED, '--format', 'json'])).stdout);
+    const again = await cli(['diff', diffReport, BEFORE]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('a saved diff report holds changes');
   });
 
   it.each(REPORT_FORMATS.map((f) => [f]))('--report %s=PATH writes a report for a diff', async (format) => {

@@ -176,6 +176,27 @@ describe('diffModels: one test per code', () => {
   });
 });
 
+describe('what a dump format cannot print is a note, not a removal', () => {
+  it('SNPE 1.17: no bias encodings, one output encoding per layer', () => {
+    const bias = tensor('conv.bias', { role: 'param', paramKind: 'bias', layer: 'conv', consumers: ['conv'], encoding: perTensor(grid(-1, 1)) });
+    const second = tensor('conv_out2', { producer: { op: 'conv', type: 'Conv2d' }, encoding: perTensor(grid(0, 1)) });
+    const ops = [op(0, 'conv', 'Conv2d', ['input', 'conv.weight'], ['conv_out', 'conv_out2']), baseOps()[1]!];
+    const dlc = model([graph('g', [...baseTensors(), bias, second], ops)], { family: 'dlc-v2' });
+    const dump117 = model([graph('g', baseTensors(), ops)], { family: 'snpe-1.17' });
+    const r = diffModels(dlc, dump117);
+    expect(r.changes).toEqual([]);
+    expect(r.notes).toEqual([
+      'graph g: 1 tensor of one side not compared: SNPE 1.17 dumps print no bias encodings',
+      'graph g: 1 tensor of one side not compared: SNPE 1.17 dumps print one output encoding per layer',
+    ]);
+    // A 1.4x dump prints both: there the same absence is a change.
+    expect(codes(diffModels(dlc, model([graph('g', baseTensors(), ops)], { family: 'snpe-1.4x-1.6x' })))).toEqual([
+      'change:TENSOR_REMOVED:conv.bias',
+      'change:TENSOR_REMOVED:conv_out2',
+    ]);
+  });
+});
+
 describe('graph selection', () => {
   it('compares only the graph asked for', () => {
     const float = (t: Tensor): Tensor => (t.name === 'conv_out' ? { ...t, dtype: 'Float_32', encoding: undefined } : t);

@@ -21,7 +21,10 @@ export interface DiffOptions extends CommonOptions {
 
 /** A side of the diff: a saved result when the JSON says so, otherwise whatever `readModel` reads. */
 export function readDiffSide(input: InputFile): DlcModel {
-  if (detectInput(input) === 'json') {
+  // Saved results and reports carry `family` or `kind` near the top; a QNN net.json (possibly
+  // hundreds of MB) does not, and is parsed once, by its own reader.
+  const head = new TextDecoder().decode(input.head);
+  if (detectInput(input) === 'json' && (head.includes('"family"') || head.includes('"kind"'))) {
     let doc: unknown;
     try {
       doc = JSON.parse(new TextDecoder().decode(input.bytes()).replace(/^\uFEFF/, ''));
@@ -29,10 +32,11 @@ export function readDiffSide(input: InputFile): DlcModel {
       doc = undefined; // not JSON after all: let readModel say what it expected
     }
     if (isSavedResult(doc)) return modelFromSavedResult(doc, input.name);
-    if (typeof doc === 'object' && doc !== null && (doc as Record<string, unknown>)['kind'] === 'verify') {
+    const kind = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>)['kind'] : undefined;
+    if (kind === 'verify' || kind === 'diff') {
       throw new InputError(
         'WRONG_FILE',
-        `${input.name}: a saved verify result holds verdicts, not the model's encodings; diff a dump, a .dlc, or a saved \`dlcverify show MODEL --format json\``,
+        `${input.name}: a saved ${kind} report holds ${kind === 'verify' ? 'verdicts' : 'changes'}, not the model's encodings; diff a dump, a .dlc, or a saved \`dlcverify show MODEL --format json\``,
         { file: input.name },
       );
     }

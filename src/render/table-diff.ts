@@ -21,7 +21,7 @@ function paint(text: string, code: string, color: boolean): string {
 }
 
 function kindLabel(c: DiffChange): string {
-  if (c.kind === 'regression' && c.waivedBy !== undefined) return 'waived';
+  if (c.kind !== 'info' && c.waivedBy !== undefined) return 'waived';
   return c.kind;
 }
 

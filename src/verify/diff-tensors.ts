@@ -8,12 +8,29 @@
  * own dump reports nothing). Beyond it, the move is measured in steps of the BEFORE grid
  * (|Δmin| / scale_before, |Δmax| / scale_before): the unit in which a release gate can set a limit.
  */
-import type { DiffChange, Encoding, GridNumbers, Graph, PrintedNumber, Tensor, TensorEncoding } from '../model.js';
+import type { DiffChange, DumpFamily, Encoding, GridNumbers, Graph, PrintedNumber, Tensor, TensorEncoding } from '../model.js';
 import { printQuantum, ulp32 } from '../numeric.js';
 
 export interface TensorDiffOptions {
   /** An encoding whose min or max moved more than this many before-steps is a regression. */
   readonly maxEncodingSteps: number;
+  /** What each side was read from: some dumps cannot print some tensors. */
+  readonly beforeFamily?: DumpFamily;
+  readonly afterFamily?: DumpFamily;
+}
+
+/**
+ * Why a model read from `family` cannot hold this tensor even if the DLC has it, or undefined.
+ * DLC-INFO-FORMAT.md §3: SNPE 1.17 prints no bias encodings and one output encoding per layer.
+ */
+export function unrecordedBy(family: DumpFamily | undefined, t: Tensor, graph: Graph): string | undefined {
+  if (family !== 'snpe-1.17') return undefined;
+  if (t.paramKind === 'bias') return 'SNPE 1.17 dumps print no bias encodings';
+  if (t.producer) {
+    const op = graph.ops.find((o) => o.name === t.producer!.op);
+    if (op && op.outputs.indexOf(t.name) > 0) return 'SNPE 1.17 dumps print one output encoding per layer';
+  }
+  return undefined;
 }
 
 /** Which ops disappeared / appeared in this graph: their tensors are reported as consequences. */
@@ -34,6 +51,8 @@ export interface TensorDiff {
   readonly notCompared: string[];
   /** Tensors without encoding on one side that the other side (a saved list of encodings) cannot know. */
   readonly unknownOnOneSide: number;
+  /** Tensors one side's format cannot print (reason -> count): not compared. */
+  readonly unrecorded: ReadonlyMap<string, number>;
 }
 
 /** How far apart two printed numbers may be and still be prints of one stored float32. */
@@ -128,6 +147,19 @@ function compareChannel(before: Encoding, after: Encoding): ChannelComparison {
   };
 }
 
+/** `scale 0.01234567 vs 0.012345670001 (tolerance 1e-12)` for every field that differs at all. */
+function differingFields(c: ChannelComparison): string {
+  const fields = ['min', 'max', 'scale', 'offset'] as const;
+  return fields
+    .filter((f) => c.before[f].value !== c.after[f].value)
+    .map((f) => {
+      const b = c.before[f];
+      const a = c.after[f];
+      return `${f} ${b.value} vs ${a.value} (tolerance ${sameValueTolerance(b, a).toExponential(1)})`;
+    })
+    .join(', ');
+}
+
 function worstSteps(c: ChannelComparison): number {
   return Math.max(c.minSteps, c.maxSteps);
 }
@@ -183,6 +215,7 @@ export function diffTensors(before: Graph, after: Graph, ops: OpChanges, options
   let compared = 0;
   let unchanged = 0;
   const skipped = { unknown: 0 };
+  const unrecorded = new Map<string, number>();
   const graph = after.name === before.name ? before.name : `${before.name} -> ${after.name}`;
 
   for (const [name, b] of before.tensors) {
@@ -203,6 +236,11 @@ export function diffTensors(before: Graph, after: Graph, ops: OpChanges, options
       } else {
         skipped.unknown++;
       }
+      continue;
+    }
+    if (a === undefined && unrecordedBy(options.afterFamily, b, before) !== undefined) {
+      const why = unrecordedBy(options.afterFamily, b, before)!;
+      unrecorded.set(why, (unrecorded.get(why) ?? 0) + 1);
       continue;
     }
     if (a === undefined) {
@@ -231,6 +269,11 @@ export function diffTensors(before: Graph, after: Graph, ops: OpChanges, options
   }
   for (const [name, a] of after.tensors) {
     if (before.tensors.has(name)) continue;
+    const why = unrecordedBy(options.beforeFamily, a, after);
+    if (why !== undefined) {
+      unrecorded.set(why, (unrecorded.get(why) ?? 0) + 1);
+      continue;
+    }
     if (before.encodingsOnly) {
       if (a.encoding) {
         changes.push({
@@ -262,7 +305,7 @@ export function diffTensors(before: Graph, after: Graph, ops: OpChanges, options
       ...at(a, 'after'),
     });
   }
-  return { changes, compared, unchanged, channel0Only, notCompared, unknownOnOneSide: skipped.unknown };
+  return { changes, compared, unchanged, channel0Only, notCompared, unknownOnOneSide: skipped.unknown, unrecorded };
 }
 
 function compareTensor(
@@ -430,8 +473,7 @@ function compareTensor(
       deviation: { minSteps: worst.minSteps, maxSteps: worst.maxSteps, scaleRatio: worst.scaleRatio, offsetDelta: 0 },
       sentence:
         `tensor ${name} prints differently but within print precision and float32 rounding: ` +
-        `min ${formatSteps(worst.minSteps)} steps, max ${formatSteps(worst.maxSteps)} steps apart` +
-        ` (tolerance ${formatNumber(sameValueTolerance(worst.before.min, worst.after.min))} on min)${partialNote}`,
+        `${differingFields(worst)}; min ${formatSteps(worst.minSteps)} and max ${formatSteps(worst.maxSteps)} steps apart${partialNote}`,
     });
   }
   return out;

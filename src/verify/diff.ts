@@ -233,7 +233,7 @@ export function diffModels(before: DlcModel, after: DlcModel, options: DiffModel
     // A side without an op list (a saved list of encodings) cannot say which ops were removed.
     const opsKnown = b.ops.length > 0 && a.ops.length > 0;
     const ops = opsKnown ? diffOps(b, a) : { changes: [], removed: new Set<string>(), added: new Set<string>(), compared: 0 };
-    const tensors = diffTensors(b, a, ops, { maxEncodingSteps });
+    const tensors = diffTensors(b, a, ops, { maxEncodingSteps, beforeFamily: before.family, afterFamily: after.family });
     changes.push(...tensors.changes, ...ops.changes);
     diffFooter(label, b, a, changes);
     tensorsCompared += tensors.compared;
@@ -254,6 +254,9 @@ export function diffModels(before: DlcModel, after: DlcModel, options: DiffModel
       notes.push(
         `graph ${label}: per-channel tensors compared on channel 0 only where one side printed only channel 0 (${sides.join(', ')} tensors; dump with -d/--display_all_encodings to compare every channel)`,
       );
+    }
+    for (const [why, count] of tensors.unrecorded) {
+      notes.push(`graph ${label}: ${count} tensor${count === 1 ? '' : 's'} of one side not compared: ${why}`);
     }
     if (tensors.unknownOnOneSide > 0) {
       notes.push(
