@@ -15,6 +15,6 @@ export { verify, VERIFY_SCHEMA_VERSION, type VerifyOptions } from './verify/inde
 export { parseConfig, parseWaiver, parseFailOn, globMatch, type VerifyConfig, type ToleranceOverride } from './verify/policy.js';
 export { matchNames, sanitizeName } from './verify/match.js';
 export { checkPipeline } from './verify/pipeline.js';
-export { renderReport, REPORT_FORMATS, type ReportFormat, type RenderOptions } from './render/index.js';
+export { renderReport, REPORT_FORMATS, isReportFormat, type ReportFormat, type RenderOptions } from './render/index.js';
 export { readDlc } from './parse/dlc/index.js';
 export { readQnnNetJson } from './parse/qnn/net-json.js';

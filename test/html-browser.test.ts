@@ -97,8 +97,9 @@ describe.skipIf(skip)(`html report in headless chromium${skip ? ` [SKIPPED: ${CH
     expect(await text(page, '#rows tbody tr:first-child td:nth-child(4)')).toBe('/model.22/Sigmoid_output_0');
     const steps = (await page.locator('#rows tbody td:nth-child(7)').allTextContents()).filter((s) => s !== '').map(Number);
     expect(steps).toEqual([...steps].sort((a, b) => b - a));
-    // Sorting by tensor name.
-    await page.locator('#rows th', { hasText: 'Tensor' }).click();
+    // Sorting by tensor name, from the keyboard.
+    await page.locator('#rows th', { hasText: 'Tensor' }).focus();
+    await page.keyboard.press('Enter');
     const names = await page.locator('#rows tbody td:nth-child(4)').allTextContents();
     expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
 

@@ -39,8 +39,8 @@ function checkAll(files: Map<string, string>, kind: 'verify' | 'diff'): void {
   expect(JSON.parse(files.get('out/r.sarif')!)).toMatchObject({ version: '2.1.0' });
   const github = files.get('out/r.github')!.trimEnd().split('\n');
   for (const line of github) expect(line).toMatch(/^::(error|warning|notice)( [^:]*)?::/);
-  // the notice points at the full report written in the same run (the first html/markdown target)
-  expect(github.at(-1)).toContain('full report: out/r.md');
+  // the notice points at the fullest report written in the same run (html before markdown)
+  expect(github.at(-1)).toContain('full report: out/r.html');
   const csv = files.get('out/r.csv')!;
   expect(csv.endsWith('\r\n')).toBe(true);
   const html = files.get('out/r.html')!;

@@ -73,6 +73,19 @@ describe('github annotations', () => {
     expect(cmd.message).toContain('x\n::error::injected');
   });
 
+  it('paths under $GITHUB_WORKSPACE are written relative to it (annotations attach to repository files)', () => {
+    const base = verifyReport();
+    const report: VerifyReport = {
+      ...base,
+      results: [{ ...base.results[0]!, dlcAt: { file: '/home/runner/work/repo/repo/dumps/info.txt', line: 412 } }],
+      pipeline: [],
+    };
+    const line = renderReport(report, 'github', { ...options, workspace: '/home/runner/work/repo/repo/' }).split('\n')[0]!;
+    expect(parseCommand(line).props.get('file')).toBe('dumps/info.txt');
+    const outside = renderReport(report, 'github', { ...options, workspace: '/elsewhere' }).split('\n')[0]!;
+    expect(parseCommand(outside).props.get('file')).toBe('/home/runner/work/repo/repo/dumps/info.txt');
+  });
+
   it('without a full report path the notice says how to write one', () => {
     const out = renderReport(verifyReport(), 'github', { color: false, verbose: false });
     expect(out.trimEnd().split('\n').at(-1)).toContain('write the full report with --report html=PATH');

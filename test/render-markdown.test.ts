@@ -79,6 +79,14 @@ describe('markdown report', () => {
     expect(md.match(/<details>/g)?.length).toBe(md.match(/<\/details>/g)?.length);
   });
 
+  it('an op list diff too big for the summary is left out, saying so', () => {
+    const huge = { ...diffReport(), opListDiff: Array.from({ length: 100_000 }, (_, i) => `-op_${i}  Conv2d`).join('\n') };
+    const md = renderReport(huge, 'markdown', quiet);
+    expect(utf8Length(md)).toBeLessThanOrEqual(MARKDOWN_MAX_BYTES);
+    expect(md).toContain('_The op list diff does not fit in the step summary._');
+    expect(md).not.toContain('-op_0  Conv2d');
+  });
+
   it('notes and diagnostics are budgeted too', () => {
     const base = verifyReport();
     const noisy = {

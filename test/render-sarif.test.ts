@@ -127,6 +127,14 @@ describe('sarif report', () => {
     expect(run.results.filter((r) => r.level === 'error').map((r) => r.ruleId).sort()).toEqual(['BECAME_FLOAT', 'OP_REMOVED']);
   });
 
+  it('paths under the workspace become repository-relative URIs', () => {
+    const base = verifyReport();
+    const report: VerifyReport = { ...base, dlc: { ...base.dlc, file: '/ws/dumps/model_info.txt' }, results: [{ ...base.results[0]!, dlcAt: { file: '/ws/dumps/model_info.txt', line: 412 } }] };
+    const sarif = JSON.parse(renderReport(report, 'sarif', { ...quiet, workspace: '/ws' })) as Sarif;
+    expect(sarif.runs[0]!.results.map((r) => r.locations![0]!.physicalLocation!.artifactLocation.uri)).toContain('dumps/model_info.txt');
+    expect(JSON.stringify(sarif)).not.toContain('file:///ws/dumps');
+  });
+
   it.each([
     ['dumps/a b.txt', 'dumps/a%20b.txt'],
     ['/abs/x#1.txt', 'file:///abs/x%231.txt'],

@@ -329,6 +329,14 @@ export function messageText(row: Row): string {
   return row.sentence.startsWith(row.subject) ? `${graph}${row.sentence}` : `${graph}${subject}: ${row.sentence}`;
 }
 
+/** `path` relative to `workspace` when it lies inside it (either slash style), else unchanged. */
+export function relativeTo(path: string, workspace: string | undefined): string {
+  if (workspace === undefined || workspace === '') return path;
+  const root = workspace.replace(/\\/g, '/').replace(/\/+$/, '') + '/';
+  const slashed = path.replace(/\\/g, '/');
+  return slashed.startsWith(root) && slashed.length > root.length ? slashed.slice(root.length) : path;
+}
+
 export function locationText(at: Location | undefined): string {
   if (at === undefined) return '';
   let text = at.file ?? '';

@@ -7,7 +7,7 @@
  */
 import type { Report } from '../model.js';
 import type { RenderOptions } from './index.js';
-import { allRows, countRows, countsLine, messageText, plural, stripInvalidXmlChars, type Row } from './common.js';
+import { allRows, countRows, countsLine, messageText, plural, relativeTo, stripInvalidXmlChars, type Row } from './common.js';
 
 /** Per step and per level, GitHub shows at most this many annotations. */
 export const GITHUB_MAX_ANNOTATIONS = 10;
@@ -28,11 +28,11 @@ function command(level: 'error' | 'warning' | 'notice', properties: readonly (re
   return `::${level}${props ? ` ${props}` : ''}::${escapeData(message)}`;
 }
 
-function annotation(row: Row, level: 'error' | 'warning'): string {
+function annotation(row: Row, level: 'error' | 'warning', workspace: string | undefined): string {
   return command(
     level,
     [
-      ['file', row.at?.file],
+      ['file', row.at?.file !== undefined ? relativeTo(row.at.file, workspace) : undefined],
       ['line', row.at?.line !== undefined ? String(row.at.line) : undefined],
       ['col', row.at?.line !== undefined && row.at.column !== undefined ? String(row.at.column) : undefined],
       ['title', `dlcverify ${row.code} (${row.title})`],
@@ -46,8 +46,8 @@ export function renderGithub(report: Report, options: RenderOptions): string {
   const errors = rows.filter((r) => r.status === 'fail');
   const warnings = rows.filter((r) => r.status === 'warn');
   const lines = [
-    ...errors.slice(0, GITHUB_MAX_ANNOTATIONS).map((r) => annotation(r, 'error')),
-    ...warnings.slice(0, GITHUB_MAX_ANNOTATIONS).map((r) => annotation(r, 'warning')),
+    ...errors.slice(0, GITHUB_MAX_ANNOTATIONS).map((r) => annotation(r, 'error', options.workspace)),
+    ...warnings.slice(0, GITHUB_MAX_ANNOTATIONS).map((r) => annotation(r, 'warning', options.workspace)),
   ];
   const unshown = Math.max(0, errors.length - GITHUB_MAX_ANNOTATIONS) + Math.max(0, warnings.length - GITHUB_MAX_ANNOTATIONS);
   const where = options.fullReportPath !== undefined ? `full report: ${options.fullReportPath}` : 'write the full report with --report html=PATH';

@@ -228,6 +228,9 @@ const SCRIPT = `
       order.forEach(function (i) { fragment.appendChild(rows[i]); });
       tbody.appendChild(fragment);
     });
+    th.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); th.click(); }
+    });
   });
   filter.addEventListener('input', apply);
   status.addEventListener('change', apply);
@@ -257,7 +260,7 @@ export function renderHtml(report: Report, options: RenderOptions): string {
   ];
 
   const head = cols
-    .map((c, i) => (c.key !== undefined ? `<th data-col="${i}" scope="col">${escapeHtml(c.head)}</th>` : `<th scope="col">${escapeHtml(c.head)}</th>`))
+    .map((c, i) => (c.key !== undefined ? `<th data-col="${i}" scope="col" tabindex="0">${escapeHtml(c.head)}</th>` : `<th scope="col">${escapeHtml(c.head)}</th>`))
     .join('');
   const body = rows
     .map((r) => `<tr class="st-${r.status}">${cols.map((c) => `<td>${escapeHtml(c.cell(r))}</td>`).join('')}</tr>`)

@@ -78,7 +78,14 @@ class Budget {
   /** Note lines left out (notes and diagnostics can be many too). */
   droppedNotes = 0;
   private full = false;
+  get isFull(): boolean {
+    return this.full;
+  }
   constructor(private readonly max: number) {}
+  /** Bytes still free under the limit. */
+  get remaining(): number {
+    return this.max - this.bytes;
+  }
   /** Always written (banners, closing tags): they are small and keep the document well formed. */
   push(...lines: string[]): void {
     for (const line of lines) {
@@ -211,7 +218,7 @@ export function renderMarkdownWithLimit(report: Report, options: RenderOptions, 
   if (report.kind === 'diff' && report.opListDiff.trim() !== '') {
     out.push('<details>', '<summary>Op list diff</summary>', '');
     const block = fenced('diff', report.opListDiff);
-    if (utf8Length(block.join('\n')) + RESERVE_BYTES < maxBytes - out.lines.reduce((n, l) => n + utf8Length(l) + 1, 0)) {
+    if (!out.isFull && utf8Length(block.join('\n')) + RESERVE_BYTES < out.remaining) {
       out.push(...block);
     } else {
       out.push('_The op list diff does not fit in the step summary._');

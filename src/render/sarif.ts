@@ -7,7 +7,7 @@
 import { DIAGNOSTICS, DIFF, PIPELINE, VERDICTS } from '../findings.js';
 import type { Location, Report, ResultKind } from '../model.js';
 import type { RenderOptions } from './index.js';
-import { allRows, countOf, countRows, fnv1a64, gridText, messageText, STATUS_LABEL, STATUS_ORDER, visibleRows, type Row } from './common.js';
+import { allRows, countOf, countRows, fnv1a64, gridText, messageText, relativeTo, STATUS_LABEL, STATUS_ORDER, visibleRows, type Row } from './common.js';
 
 type Level = 'error' | 'warning' | 'note' | 'none';
 
@@ -49,13 +49,13 @@ export function pathToUri(path: string): string {
   return encode(slashed);
 }
 
-function physical(at: Location): Record<string, unknown> | undefined {
+function physical(at: Location, workspace: string | undefined): Record<string, unknown> | undefined {
   if (at.file === undefined || at.file === '') return undefined;
   const region: Record<string, number> = {};
   if (at.line !== undefined && at.line >= 1) region['startLine'] = at.line;
   if (region['startLine'] !== undefined && at.column !== undefined && at.column >= 1) region['startColumn'] = at.column;
   return {
-    artifactLocation: { uri: pathToUri(at.file) },
+    artifactLocation: { uri: pathToUri(relativeTo(at.file, workspace)) },
     ...(Object.keys(region).length > 0 ? { region } : {}),
   };
 }
@@ -71,8 +71,8 @@ function logical(row: Row): Record<string, unknown>[] {
   ];
 }
 
-function location(row: Row, at: Location | undefined): Record<string, unknown> | undefined {
-  const phys = at !== undefined ? physical(at) : undefined;
+function location(row: Row, at: Location | undefined, workspace: string | undefined): Record<string, unknown> | undefined {
+  const phys = at !== undefined ? physical(at, workspace) : undefined;
   const logic = logical(row);
   if (phys === undefined && logic.length === 0) return undefined;
   return { ...(phys !== undefined ? { physicalLocation: phys } : {}), ...(logic.length > 0 ? { logicalLocations: logic } : {}) };
@@ -93,10 +93,16 @@ function levelOf(row: Row): Level {
  * Code scanning drops results without a file, so a row known nowhere more precisely (a metadata
  * change, a pipeline finding without a command line) points at the model file as a whole.
  */
-function result(row: Row, ruleIndex: ReadonlyMap<string, number>, verify: boolean, modelFile: string): Record<string, unknown> {
+function result(
+  row: Row,
+  ruleIndex: ReadonlyMap<string, number>,
+  verify: boolean,
+  modelFile: string,
+  workspace: string | undefined,
+): Record<string, unknown> {
   const text = messageText(row);
-  const primary = location(row, row.at ?? { file: modelFile });
-  const related = row.relatedAt !== undefined ? physical(row.relatedAt) : undefined;
+  const primary = location(row, row.at ?? { file: modelFile }, workspace);
+  const related = row.relatedAt !== undefined ? physical(row.relatedAt, workspace) : undefined;
   const properties: Record<string, unknown> = { status: STATUS_LABEL[row.status] };
   if (row.deviationSteps !== undefined) properties['deviationSteps'] = row.deviationSteps;
   if (row.expected !== undefined) properties[verify ? 'expected' : 'before'] = gridText(row.expected);
@@ -130,7 +136,7 @@ export function renderSarif(report: Report, options: RenderOptions): string {
   const notifications = [
     ...report.notes.map((note) => ({ level: 'note', message: { text: note } })),
     ...report.diagnostics.map((d) => {
-      const phys = physical(d.at);
+      const phys = physical(d.at, options.workspace);
       return {
         descriptor: { id: d.code },
         level: d.severity === 'info' ? 'note' : d.severity,
@@ -168,7 +174,9 @@ export function renderSarif(report: Report, options: RenderOptions): string {
             ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
           },
         ],
-        results: listed.map((row) => result(row, ruleIndex, verify, report.kind === 'verify' ? report.dlc.file : report.after.file)),
+        results: listed.map((row) =>
+          result(row, ruleIndex, verify, report.kind === 'verify' ? report.dlc.file : report.after.file, options.workspace),
+        ),
         properties: {
           schemaVersion: report.schemaVersion,
           headline: report.summary.headline,
