@@ -9,7 +9,8 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { renderJson } from '../src/render/json.js';
 import { readModel } from '../src/parse/load.js';
-import { diffModels } from '../src/verify/diff.js';
+import { diffModels, DIFF_SCHEMA_VERSION } from '../src/verify/diff.js';
+import { VERIFY_SCHEMA_VERSION } from '../src/verify/index.js';
 import { DIFF } from '../src/findings.js';
 import type { DiffReport, Tensor } from '../src/model.js';
 import { corpusInput, describeCorpus, REPO_ROOT } from './helpers/corpus.js';
@@ -69,6 +70,10 @@ describe('diff JSON against the report schema', () => {
     const report = everyCode();
     expect([...new Set(report.changes.map((c) => c.code))].sort()).toEqual(Object.keys(DIFF).sort());
     expectValid(report);
+  });
+
+  it('diff and verify reports share one schema version', () => {
+    expect(DIFF_SCHEMA_VERSION).toBe(VERIFY_SCHEMA_VERSION);
   });
 
   it('an empty diff validates', () => {

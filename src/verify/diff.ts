@@ -20,6 +20,7 @@ import { applyWaivers, type Waiver } from './baseline.js';
 import { diffOps, opListPatch } from './diff-ops.js';
 import { diffTensors } from './diff-tensors.js';
 
+/** The version of schema/report.schema.json, shared with verify reports (a test keeps them equal). */
 export const DIFF_SCHEMA_VERSION = '1.0.0';
 export const DEFAULT_MAX_ENCODING_STEPS = 1;
 
