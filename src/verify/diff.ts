@@ -121,19 +121,23 @@ function diffCommand(
   }
 }
 
+/** A blank header value (`DLC created with converter version: ` in some 2.x dumps) records nothing. */
+function recorded(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
 function diffMetadata(before: ModelMetadata, after: ModelMetadata, changes: DiffChange[], notes: string[]): void {
   const fields: Array<[string, string | undefined, string | undefined]> = [
-    ['converter version', before.converterVersion, after.converterVersion],
-    ['model version', before.modelVersion, after.modelVersion],
-    ['model copyright', before.copyright, after.copyright],
+    ['converter version', recorded(before.converterVersion), recorded(after.converterVersion)],
+    ['model version', recorded(before.modelVersion), recorded(after.modelVersion)],
+    ['model copyright', recorded(before.copyright), recorded(after.copyright)],
   ];
   for (const [label, b, a] of fields) {
     if (b !== undefined && a !== undefined && a !== b) changes.push(metadataChange(label, b, a));
   }
-  if (before.converterVersion === undefined || after.converterVersion === undefined) {
-    if (before.converterVersion !== after.converterVersion) {
-      notes.push(`converter version not compared: only the ${before.converterVersion === undefined ? 'after' : 'before'} side records it`);
-    }
+  const [, versionBefore, versionAfter] = fields[0]!;
+  if ((versionBefore === undefined) !== (versionAfter === undefined)) {
+    notes.push(`converter version not compared: only the ${versionBefore === undefined ? 'after' : 'before'} side records it (${versionBefore ?? versionAfter})`);
   }
   diffCommand('converter command', before.converterCommand, after.converterCommand, changes);
   diffCommand('quantizer command', before.quantizerCommand, after.quantizerCommand, changes);
