@@ -53,3 +53,19 @@ describeReal('diff of a .dlc against its own dump: no change (PAIRS §G)', () =>
     expect(report.notes).toEqual(notes);
   });
 });
+
+describeReal('diff of a text dump against the -s CSV of the same DLC: every tensor unchanged', () => {
+  // The two SNPE 1.59 runs estimated memory differently (`102.1 MiB` vs a per-runtime list): a
+  // derived footer number, reported as info, never a change.
+  const MEMORY = 'info:METADATA_CHANGED:Est. Steady-State Memory Needed to Run';
+  it.each([
+    ['oracle/snpe159/aidlux_yolov5n_int8.txt', 'oracle/snpe159/aidlux_yolov5n_int8.csv', 314, [MEMORY]],
+    ['oracle/snpe159/ort_test_abs_q.txt', 'oracle/snpe159/ort_test_abs_q.csv', 2, [MEMORY]],
+    ['oracle/qairt225/ort_qnn_ir_dump_v4_fixcrc.txt', 'oracle/qairt225/ort_qnn_ir_dump_v4_fixcrc.csv', 9, []],
+  ] as const)('%s -> %s', (text, csv, tensors, info) => {
+    const report = diffModels(readModel(corpusInput(text)), readModel(corpusInput(csv)));
+    expect(report.changes.map((c) => `${c.kind}:${c.code}:${c.subject}`)).toEqual(info);
+    expect(report.summary.byKind.get('ok')).toBe(tensors);
+    expect(report.summary.exitCode).toBe(0);
+  });
+});
