@@ -9,6 +9,7 @@ import type { CliIo, CommonOptions } from './commands/context.js';
 import { runShow } from './commands/show.js';
 import { runVerify } from './commands/verify.js';
 import { runDiff } from './commands/diff.js';
+import { parseReportTargets } from './commands/reports.js';
 
 const FORMATS = ['table', 'json', 'markdown', 'junit', 'sarif', 'github', 'csv', 'html'] as const;
 
@@ -33,9 +34,11 @@ function common(argv: Record<string, unknown>, io: CliIo): CommonOptions {
   const noColorEnv = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
   const colorFlag = argv['color'] as boolean | undefined;
   const graph = argv['graph'] as string | undefined;
+  const reports = list(argv['report']);
+  parseReportTargets(reports); // a bad --report is a usage error before any input is read
   return {
     format: String(argv['format'] ?? 'table'),
-    reports: list(argv['report']),
+    reports,
     strict: Boolean(argv['strict']),
     quiet: Boolean(argv['quiet']),
     verbose: Boolean(argv['verbose']),

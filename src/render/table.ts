@@ -4,8 +4,9 @@
  */
 import Table from 'cli-table3';
 import { PIPELINE, VERDICTS } from '../findings.js';
-import type { DiffReport, Report, ResultKind, Verdict, VerifyReport, VerifyResult } from '../model.js';
+import type { Report, ResultKind, Verdict, VerifyReport, VerifyResult } from '../model.js';
 import type { RenderOptions } from './index.js';
+import { renderDiffTable } from './table-diff.js';
 
 const WIDTH = 100;
 
@@ -204,24 +205,6 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
   );
 }
 
-/** Minimal diff rendering (the `diff` branch improves it). */
-function renderDiff(report: DiffReport, options: RenderOptions): string {
-  const p = paint(options.color);
-  const out: string[] = [p.bold(`dlcverify diff: ${report.before.file} -> ${report.after.file}`), ''];
-  const shown = options.verbose ? report.changes : report.changes.filter((c) => c.kind !== 'info');
-  if (shown.length > 0) {
-    const widths = [34, 20, WIDTH - 34 - 20 - 4];
-    const table = new Table({ head: ['Subject', 'Change', 'What'], colWidths: widths, wordWrap: false, style: options.color ? { head: ['bold'], border: [] } : { head: [], border: [] } });
-    for (const c of shown) {
-      table.push([wrapText(c.subject, widths[0]! - 2), `${c.kind === 'regression' ? p.red(c.kind) : c.kind}\n${c.code}`, wrapText(c.sentence, widths[2]! - 2)]);
-    }
-    out.push(table.toString(), '');
-  }
-  for (const note of report.notes) out.push(`Note: ${note}`);
-  out.push(`${report.summary.exitCode === 0 ? p.green('✔') : p.red('✖')}  ${report.summary.headline}`);
-  return out.join('\n') + '\n';
-}
-
 export function renderTable(report: Report, options: RenderOptions): string {
-  return report.kind === 'verify' ? renderVerify(report, options) : renderDiff(report, options);
+  return report.kind === 'verify' ? renderVerify(report, options) : renderDiffTable(report, options);
 }
