@@ -374,3 +374,26 @@ describe('SNPE 1.59 per-channel weights: one overall encoding (constructed fixtu
     expect(report.results.find((r) => r.tensor === 'conv 1 (main).weight')!.verdict).toBe('REAL_MISMATCH');
   });
 });
+
+describeCorpus('PAIRS E: per-channel FakeQuant (TF MLIR end2end graph, 186 channels) against a constructed model', () => {
+  it('per-channel weights made signed symmetric (SYMMETRIC_FORCED, ok), channel by channel', async () => {
+    const { model, tensor, stored, source } = await import('./fixtures/verify/builder.js');
+    const src = readSource(corpusInput('fakequant/tf_mlir_lite_end2end_fake_quant_per_channel.pbtxt'));
+    const weights = src.entries.find((e) => e.layout === 'per-channel')!;
+    expect(weights.grids).toHaveLength(186);
+    // SNPE rule (ENCODINGS.md §1): per-channel weights become signed symmetric: scale = absmax/127.
+    const channels = weights.grids.map((g, i) => {
+      const absMax = Math.max(Math.abs(g.min!), Math.abs(g.max!));
+      const scale = absMax / 127;
+      return stored({ bitwidth: 8, min: -128 * scale, max: 127 * scale, scale, offset: -128, channel: i });
+    });
+    const m = model({
+      family: 'snpe-1.4x-1.6x',
+      tensors: [tensor('BoxPredictor_4/ClassPredictor/Conv2D.weight', { role: 'param', layer: 'BoxPredictor_4/ClassPredictor/Conv2D', paramKind: 'weight', encoding: channels })],
+    });
+    const report = verify(m, source(src.entries.filter((e) => e === weights)));
+    expect(report.results).toHaveLength(186);
+    expect(new Set(report.results.map((r) => `${r.verdict}/${r.kind}/${r.match?.rule}`))).toEqual(new Set(['SYMMETRIC_FORCED/ok/fakequant-consumer']));
+    expect(report.results[0]!.sentence).toContain('per-channel encodings are symmetric');
+  });
+});
