@@ -22,7 +22,7 @@ import type {
   VerdictTag,
   VerifyResult,
 } from '../model.js';
-import { printQuantum } from '../numeric.js';
+import { printQuantum, roundHalfAway } from '../numeric.js';
 import {
   convertedGrids,
   fieldMatches,
@@ -149,7 +149,8 @@ function fits(c: Candidate, d: Encoding, extra: number): boolean {
     const o = d.offset.value;
     if (!Number.isFinite(o)) return false;
     const rounded = Math.sign(o) * Math.round(Math.abs(o));
-    if (!c.offsets.some((x) => x === rounded)) return false;
+    // Offsets are integers on both sides (a source may write `-128.0`): compare rounded values.
+    if (!c.offsets.some((x) => roundHalfAway(x) === rounded)) return false;
   }
   return true;
 }
