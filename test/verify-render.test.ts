@@ -76,3 +76,17 @@ describe('verify is linear', () => {
     expect(ms).toBeLessThan(5000);
   });
 });
+
+describe('library API (as in the README)', () => {
+  it('readModel + readSource + verify + renderReport from the package entry point', async () => {
+    const { readFileSync } = await import('node:fs');
+    const api = await import('../src/index.js');
+    const model = api.readModel(api.inputFromText('info.txt', readFileSync('samples/seed/seed_dlc_info.txt', 'utf8')));
+    const src = api.readSource(api.inputFromText('encoding.json', readFileSync('samples/seed/encoding.json', 'utf8')));
+    const report = api.verify(model, src, { waivers: ['*/res1_1/conv2/*:MISSING_IN_DLC'] });
+    expect(report.summary.exitCode).toBe(0);
+    expect(report.results.filter((r) => r.kind === 'fail').map((r) => r.waivedBy)).toEqual(['*/res1_1/conv2/*:MISSING_IN_DLC']);
+    expect(api.renderReport(report, 'table', { color: false, verbose: false })).toContain('✔ VERIFIED');
+    expect(typeof api.parseDump).toBe('function');
+  });
+});
