@@ -67,15 +67,17 @@ export function wrapText(text: string, width: number): string {
   return lines.join('\n');
 }
 
-function tensorCell(r: VerifyResult): string {
+/** `showGraph`: results of multi-graph DLCs name their graph. */
+function tensorCell(r: VerifyResult, showGraph: boolean): string {
   const channel = r.channel !== undefined ? ` [ch ${r.channel}]` : '';
-  return `${r.tensor}${channel}`;
+  const graph = showGraph && r.graph !== undefined ? `${r.graph}: ` : '';
+  return `${graph}${r.tensor}${channel}`;
 }
 
 /** Three columns at WIDTH: contents + 2 padding each + 4 borders. */
 const COLS = [30, 26, WIDTH - 30 - 26 - 4];
 
-function resultsTable(results: readonly VerifyResult[], p: Paint, color: boolean): string {
+function resultsTable(results: readonly VerifyResult[], p: Paint, color: boolean, showGraph: boolean): string {
   const table = new Table({
     head: ['Tensor', 'Verdict', 'Why'],
     colWidths: COLS,
@@ -84,7 +86,7 @@ function resultsTable(results: readonly VerifyResult[], p: Paint, color: boolean
   });
   for (const r of results) {
     const waived = r.waivedBy !== undefined ? `\n${wrapText(`(waived: ${r.waivedBy})`, COLS[1]! - 2)}` : '';
-    table.push([wrapText(tensorCell(r), COLS[0]! - 2), `${kindLabel(r.kind, p)}\n${r.verdict}${waived}`, wrapText(r.sentence, COLS[2]! - 2)]);
+    table.push([wrapText(tensorCell(r, showGraph), COLS[0]! - 2), `${kindLabel(r.kind, p)}\n${r.verdict}${waived}`, wrapText(r.sentence, COLS[2]! - 2)]);
   }
   return table.toString();
 }
@@ -103,6 +105,7 @@ function plural(n: number, word: string): string {
 
 function renderVerify(report: VerifyReport, options: RenderOptions): string {
   const p = paint(options.color);
+  const showGraph = new Set(report.results.map((r) => r.graph).filter((g) => g !== undefined)).size > 1;
   const out: string[] = [];
   out.push(p.bold(`dlcverify: ${report.dlc.file} (${report.dlc.family ?? report.dlc.format}) against ${report.source.file} (${report.source.format})`));
   out.push('');
@@ -119,7 +122,7 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
   const failing = report.results.filter((r) => r.kind === 'fail' || r.kind === 'warn');
   if (failing.length > 0) {
     out.push(p.bold(`Needs attention (${failing.length})`));
-    out.push(resultsTable(failing, p, options.color));
+    out.push(resultsTable(failing, p, options.color, showGraph));
     out.push('');
   }
 
@@ -137,7 +140,7 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
     for (const [verdict, list] of groups) {
       out.push(indent(wrapText(`${verdict} (${list.length}): ${VERDICTS[verdict].help}`, WIDTH - 4), '  ', '    '));
       const shown = options.verbose ? list : list.slice(0, 5);
-      for (const r of shown) out.push(indent(wrapText(`- ${tensorCell(r)}: ${r.sentence}`, WIDTH - 6), '    ', '      '));
+      for (const r of shown) out.push(indent(wrapText(`- ${tensorCell(r, showGraph)}: ${r.sentence}`, WIDTH - 6), '    ', '      '));
       if (shown.length < list.length) out.push(p.dim(`    … and ${list.length - shown.length} more (--verbose lists them)`));
     }
     out.push('');
@@ -145,7 +148,7 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
 
   if (options.verbose) {
     out.push(p.bold(`Every tensor (${report.results.length})`));
-    out.push(resultsTable(report.results, p, options.color));
+    out.push(resultsTable(report.results, p, options.color, showGraph));
     out.push('');
   }
 
@@ -157,7 +160,13 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
     `Coverage: ${c.matched} of ${plural(c.sourceEntries, 'source entry').replace('entrys', 'entries')} matched${rules ? ` (${rules})` : ''}; ` +
       `${c.sourceOnly} only in the source; ${c.dlcOnly} only in the DLC.`,
   );
-  out.push(`As given: ${asGiven}; calibrated by the quantizer (not in the source): ${calibrated}${calibrated > 0 && !options.verbose ? ' (--verbose lists them)' : ''}.`);
+  const byRole = new Map<string, number>();
+  for (const r of report.results) if (r.verdict === 'NOT_IN_SOURCE') byRole.set(r.role ?? 'tensor', (byRole.get(r.role ?? 'tensor') ?? 0) + 1);
+  const roles = [...byRole].map(([role, n]) => `${n} ${role}`).join(', ');
+  out.push(
+    `As given: ${asGiven}; calibrated by the quantizer (not in the source): ${calibrated}` +
+      `${calibrated > 0 ? ` (${roles}${options.verbose ? '' : '; --verbose lists them'})` : ''}.`,
+  );
   for (const note of report.notes) out.push(`Note: ${note}`);
   if (report.diagnostics.length > 0) {
     const bySeverity = new Map<string, number>();
