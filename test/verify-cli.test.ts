@@ -138,3 +138,31 @@ describe('golden terminal reports (samples, constructed)', () => {
     await expect(run.stdout).toMatchFileSnapshot(`fixtures/verify/golden/${golden}`);
   });
 });
+
+describe('multi-graph DLCs (constructed dump fixture of the dump branch)', () => {
+  const dump = 'test/fixtures/dump/qairt-multigraph-repeated-names.txt';
+  const src = () =>
+    tmp('c.json', JSON.stringify({ activation_encodings: { c: [{ bitwidth: 8, min: -2, max: 2, scale: 0.01568627543747425, offset: -128 }] }, param_encodings: {} }));
+
+  it('one result per graph that holds the tensor; the table names the graph', async () => {
+    const json = src();
+    const run = await cli([dump, json, '--format', 'json']);
+    const out = JSON.parse(run.stdout);
+    const c = out.results.filter((r: { tensor: string }) => r.tensor === 'c');
+    expect(c.map((r: { graph: string; verdict: string }) => [r.graph, r.verdict])).toEqual([
+      ['prompt_processor', 'EXACT'],
+      ['token_generator', 'REAL_MISMATCH'],
+    ]);
+    expect(run.code).toBe(1);
+    const table = await cli([dump, json]);
+    expect(table.stdout).toContain('token_generator: c');
+  });
+
+  it('--graph keeps one graph; an unknown graph is exit 2', async () => {
+    const json = src();
+    const one = await cli([dump, json, '--graph', 'prompt_processor', '--format', 'json']);
+    expect(one.code).toBe(0);
+    expect(JSON.parse(one.stdout).notes.join(' ')).toContain('skipped: token_generator');
+    expect((await cli([dump, json, '--graph', 'nope'])).code).toBe(2);
+  });
+});
