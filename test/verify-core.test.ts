@@ -471,3 +471,13 @@ describe('TF scope matching is only for variables', () => {
     expect(r.results.find((x) => x.tensor === 'net/conv1/Conv2D.weight')?.match?.rule).toBe('tf-scope');
   });
 });
+
+describe('strict symmetric grids', () => {
+  it('offset −127, min = −max: SYMMETRIC_FORCED (ok when the source says symmetric)', () => {
+    const s = 0.5 / 127;
+    const m = model({ tensors: [tensor('w', { role: 'param', encoding: stored({ bitwidth: 8, min: -127 * s, max: 127 * s, scale: s, offset: -127 }) })] });
+    const res = verify(m, source([entry('w', { section: 'param', bitwidth: 8, min: -0.5, max: 0.3, isSymmetric: true })])).results[0]!;
+    expect(res).toMatchObject({ verdict: 'SYMMETRIC_FORCED', kind: 'ok' });
+    expect(res.sentence).toContain('strict symmetric');
+  });
+});

@@ -34,6 +34,7 @@ import {
   OP_FIXED_RULES,
   signedSymmetric,
   stepDeviation,
+  strictSymmetric,
   tfNudge,
   worstSteps,
   type FieldMode,
@@ -369,6 +370,17 @@ function buildCandidates(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Clas
         reasons.length > 0
           ? `the SDK made it signed symmetric (absmax ${fmt(Math.max(Math.abs(minV), Math.abs(maxV)))}): ${reasons.join(', ')}`
           : `the SDK made it signed symmetric although the source is asymmetric and no flag asks for it`,
+    });
+  }
+
+  if (minV !== undefined && maxV !== undefined) {
+    // AIMET strict symmetric (offset −(2^(bw−1)−1), min = −max), e.g. older AIMET exports.
+    const strict = strictSymmetric(Math.max(Math.abs(minV), Math.abs(maxV)), bw);
+    out.push({
+      verdict: 'SYMMETRIC_FORCED',
+      ...recomputed(strict),
+      kind: src.entry.isSymmetric === true || (ctx.symmetricWeightsFlag && tensor.role === 'param') ? 'ok' : 'warn',
+      because: `the grid is strict symmetric (offset ${-(half - 1)}, min = −max = −${fmt(strict.max)})`,
     });
   }
 
