@@ -18,6 +18,7 @@ import {
   countRows,
   escapeHtml,
   gridText,
+  hypothesisText,
   jsonForScript,
   locationText,
   numberText,
@@ -148,7 +149,12 @@ function columns(report: Report): Column[] {
     {
       head: 'Detail',
       cell: (r) =>
-        [r.sentence, ...(r.waivedBy !== undefined ? [`waived by ${r.waivedBy}`] : []), ...r.tags.map(tagText)].join(' · '),
+        [
+          r.sentence,
+          ...(r.hypothesis !== undefined ? [hypothesisText(r)] : []),
+          ...(r.waivedBy !== undefined ? [`waived by ${r.waivedBy}`] : []),
+          ...r.tags.map(tagText),
+        ].join(' · '),
     },
     { head: 'Where', cell: (r) => locationText(r.at), key: (r) => locationText(r.at) },
   ];
