@@ -119,7 +119,7 @@ function chart(rows: readonly Row[], noun: string): string {
   const caption = [
     `Deviation in steps (log scale, clipped at ${CHART_CAP_STEPS}); failures in red.`,
     ...(clipped > 0 ? [`${clipped} bars clipped.`] : []),
-    ...(rows.length > plotted ? [`${rows.length - plotted} rows have no deviation to plot (missing, float, not compared).`] : []),
+    ...(rows.length > plotted ? [`${rows.length - plotted} rows have no deviation to plot (not in the source, missing, float or not compared).`] : []),
   ].join(' ');
   return (
     `<svg id="chart-svg" role="img" aria-label="deviation in steps per tensor" viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}" ` +
