@@ -79,9 +79,15 @@ describe('dlcverify verify (in-process)', () => {
   });
 
   it('--strict turns parser warnings into exit 2 (after writing the report)', async () => {
-    const plain = await cli([TINY_DUMP, TINY_JSON, '--format', 'json']);
-    expect(JSON.parse(plain.stdout).diagnostics.length).toBeGreaterThan(0);
-    const strict = await cli([TINY_DUMP, TINY_JSON, '--strict']);
+    // tiny.encodings with `c` made inconsistent (offset·scale ≠ min): a source warning.
+    const data = JSON.parse(readFileSync(TINY_JSON, 'utf8')) as { activation_encodings: Record<string, [Record<string, number>]> };
+    data.activation_encodings['c']![0]['scale'] = 0.01568627543747425;
+    const inconsistent = tmp('tiny-inconsistent.encodings', JSON.stringify(data));
+    const plain = await cli([TINY_DUMP, inconsistent, '--format', 'json']);
+    expect(JSON.parse(plain.stdout).diagnostics.map((d: { code: string }) => d.code)).toContain('SOURCE_INCONSISTENT_ENTRY');
+    const clean = await cli([TINY_DUMP, TINY_JSON, '--strict']);
+    expect(clean.code).toBe(0);
+    const strict = await cli([TINY_DUMP, inconsistent, '--strict']);
     expect(strict.code).toBe(2);
     expect(strict.stderr).toContain('--strict');
   });
