@@ -55,3 +55,16 @@ describeCorpus('show routes every corpus file to the right side', () => {
     expect((JSON.parse(run.stdout) as { encodings: unknown[] }).encodings).toHaveLength(2);
   });
 });
+
+describeCorpus('swapped or wrong-side arguments say which side a file belongs to', () => {
+  it.each([
+    ['encodings/06_Kaiwei0323_qc_model_conversion__yolo8_act.encodings', 'dumps/qairt222_yolov8s_int8.txt', /pass it second/],
+    ['fakequant/on_air_tiny_conv_qat.pb', 'dumps/qairt222_yolov8s_int8.txt', /which is a source: pass it second/],
+    ['dumps/qairt222_yolov8s_int8.txt', 'dlc/ort_test_abs.dlc', /which is the DLC side/],
+  ])('%s %s', async (first, second, message) => {
+    const run = await cli([corpusInput(first).name, corpusInput(second).name]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(message);
+  });
+});

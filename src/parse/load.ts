@@ -39,7 +39,22 @@ export function readModel(input: InputFile): DlcModel {
     case 'dlc':
       return readDlc(input);
     case 'json':
+      if (!looksLikeQnnNetJson(input.head)) {
+        throw new InputError(
+          'WRONG_FILE',
+          `${input.name}: expected ${EXPECTED_DLC_SIDE} first, but this JSON is not a QNN net.json; if it is your encodings/overrides file, pass it second: dlcverify <dlc> <source>`,
+          { file: input.name },
+        );
+      }
       return readQnnNetJson(input);
+    case 'graphdef':
+    case 'graphdef-text':
+    case 'range-csv':
+      throw new InputError(
+        'WRONG_FILE',
+        `${input.name}: expected ${EXPECTED_DLC_SIDE} first, but ${describe(kind)}, which is a source: pass it second: dlcverify <dlc> <source>`,
+        { file: input.name },
+      );
     default:
       throw new InputError(
         kind === 'empty' ? 'EMPTY_INPUT' : 'UNRECOGNISED_INPUT',
@@ -61,6 +76,13 @@ export function readSource(input: InputFile): SourceSet {
       return readGraphDef(input);
     case 'graphdef-text':
       return readGraphDefText(input);
+    case 'dump':
+    case 'dlc':
+      throw new InputError(
+        'WRONG_FILE',
+        `${input.name}: expected ${EXPECTED_SOURCE_SIDE} second, but ${describe(kind)}, which is the DLC side: dlcverify <dlc> <source>`,
+        { file: input.name },
+      );
     default:
       throw new InputError(
         kind === 'empty' ? 'EMPTY_INPUT' : 'UNRECOGNISED_INPUT',
