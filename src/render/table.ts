@@ -75,7 +75,7 @@ function tensorCell(r: VerifyResult, showGraph: boolean): string {
 }
 
 /** Three columns at WIDTH: contents + 2 padding each + 4 borders. */
-const COLS = [30, 26, WIDTH - 30 - 26 - 4];
+const COLS = [32, 25, WIDTH - 32 - 25 - 4];
 
 function resultsTable(results: readonly VerifyResult[], p: Paint, color: boolean, showGraph: boolean): string {
   const table = new Table({
