@@ -2,12 +2,11 @@
  * PAIRS.md §G: a .dlc against the real tool's dump of the same DLC reports no change (only
  * ENCODING_SAME info rows where the dump's print precision hides float32 digits).
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { corpusInput, describeCorpus } from './helpers/corpus.js';
 import { readModel } from '../src/parse/load.js';
 import { diffModels } from '../src/verify/diff.js';
 
-const describeReal = describeCorpus as unknown as typeof describe;
 
 // [dlc, dump, tensors compared, ops compared, ENCODING_SAME rows, notes]
 const Q = 'oracle/qairt225/';
@@ -33,7 +32,7 @@ const PAIRS: ReadonlyArray<readonly [string, string, number, number, number, rea
   [`${Q}eltwise_snpe225_overrides.dlc`, `${Q}eltwise_snpe225_overrides.dlcinfo.txt`, 8, 5, 0, []],
 ];
 
-describeReal('diff of a .dlc against its own dump: no change (PAIRS §G)', () => {
+describeCorpus('diff of a .dlc against its own dump: no change (PAIRS §G)', () => {
   it.each(PAIRS)('%s -> %s', (dlc, dump, tensors, ops, same, notes) => {
     const report = diffModels(readModel(corpusInput(dlc)), readModel(corpusInput(dump)));
     const counts = {
@@ -54,7 +53,7 @@ describeReal('diff of a .dlc against its own dump: no change (PAIRS §G)', () =>
   });
 });
 
-describeReal('diff of a text dump against the -s CSV of the same DLC: every tensor unchanged', () => {
+describeCorpus('diff of a text dump against the -s CSV of the same DLC: every tensor unchanged', () => {
   // The two SNPE 1.59 runs estimated memory differently (`102.1 MiB` vs a per-runtime list): a
   // derived footer number, reported as info, never a change.
   const MEMORY = 'info:METADATA_CHANGED:Est. Steady-State Memory Needed to Run';

@@ -5,7 +5,7 @@
  * render branch's (test/render-real.test.ts, fixtures/render/real/yolov8s-diff.*); these pin the
  * two formats it does not: the terminal table (render/table-diff.ts) and the JSON document.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { corpusText, describeCorpus } from './helpers/corpus.js';
 import { inputFromText } from '../src/parse/input.js';
 import { readModel } from '../src/parse/load.js';
@@ -14,14 +14,13 @@ import { parseWaive } from '../src/verify/baseline.js';
 import { renderReport, type ReportFormat } from '../src/render/index.js';
 import { moveEncoding, removeOp, setConverterVersion, turnFloat } from './fixtures/diff/yolo-variants.js';
 
-const describeReal = describeCorpus as unknown as typeof describe;
 
 const GOLDEN: ReadonlyArray<readonly [ReportFormat, string]> = [
   ['table', 'txt'],
   ['json', 'json'],
 ];
 
-describeReal('golden reports of a real diff run (yolov8s dump -> constructed variant)', () => {
+describeCorpus('golden reports of a real diff run (yolov8s dump -> constructed variant)', () => {
   const text = corpusText('dumps/qairt222_yolov8s_int8.txt');
   let edited = moveEncoding(text, '/model.0/conv/Conv_output_0', 3).text;
   edited = turnFloat(edited, '/model.0/act/Sigmoid_output_0').text;

@@ -16,7 +16,6 @@ import type { DiffReport, Tensor } from '../src/model.js';
 import { corpusInput, describeCorpus, REPO_ROOT } from './helpers/corpus.js';
 import { baseOps, baseTensors, graph, grid, model, op, perTensor, tensor } from './fixtures/diff/models.js';
 
-const describeReal = describeCorpus as unknown as typeof describe;
 const schema: unknown = JSON.parse(readFileSync(join(REPO_ROOT, 'schema', 'report.schema.json'), 'utf8'));
 const validate = new Ajv2020.default({ allErrors: true, strict: true }).compile(schema as object);
 
@@ -81,7 +80,7 @@ describe('diff JSON against the report schema', () => {
   });
 });
 
-describeReal('diff JSON of a real .dlc against its dump validates', () => {
+describeCorpus('diff JSON of a real .dlc against its dump validates', () => {
   it('aidlux yolov5n: 313 ENCODING_SAME rows', () => {
     const report = diffModels(readModel(corpusInput('dlc/aidlux_yolov5n_int8.dlc')), readModel(corpusInput('oracle/snpe159/aidlux_yolov5n_int8.txt')));
     expect(report.changes).toHaveLength(313);

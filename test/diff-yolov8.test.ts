@@ -18,8 +18,6 @@ import { renderModel } from '../src/render/show-model.js';
 import { readDiffSide } from '../src/commands/diff.js';
 import { moveEncoding, removeOp, setCell, setConverterVersion, turnFloat } from './fixtures/diff/yolo-variants.js';
 
-// describeCorpus is typed as `describe.skipIf` but called as `describe(name, fn)`.
-const describeReal = describeCorpus as unknown as typeof describe;
 
 const DUMP = 'dumps/qairt222_yolov8s_int8.txt';
 const MOVED = '/model.0/conv/Conv_output_0';
@@ -35,7 +33,7 @@ function summary(report: DiffReport): string[] {
   return report.changes.map((c) => `${c.kind}:${c.code}:${c.subject}`);
 }
 
-describeReal('diff: real yolov8s dump against constructed variants', () => {
+describeCorpus('diff: real yolov8s dump against constructed variants', () => {
   const text = corpusText(DUMP);
   const original = parse('before.txt', text);
 
@@ -122,7 +120,7 @@ describeReal('diff: real yolov8s dump against constructed variants', () => {
   });
 });
 
-describeReal('diff: a saved `show --format json` of the real dump as one side', () => {
+describeCorpus('diff: a saved `show --format json` of the real dump as one side', () => {
   const text = corpusText(DUMP);
   const original = parse('before.txt', text);
   const saved = readDiffSide(inputFromText('saved.json', renderModel(original, { format: 'json', color: false })));
@@ -168,7 +166,7 @@ describeReal('diff: a saved `show --format json` of the real dump as one side', 
   });
 });
 
-describeReal('diff CLI on the real dump', () => {
+describeCorpus('diff CLI on the real dump', () => {
   it('the dump against itself exits 0', async () => {
     const run = await cli(['diff', corpusPath(DUMP), corpusPath(DUMP)]);
     expect(run.code).toBe(0);

@@ -3,15 +3,13 @@
  * encodings within the dump's print precision (SNPE 1.59 `%.12f`, SNPE 1.17 `%.4g`, QAIRT 2.25
  * `%.12f` with `-d` per-channel rows). The dump side is read by the dump parser (branch `dump`).
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readDlc } from '../src/parse/dlc/index.js';
 import { parseDump } from '../src/parse/dump/index.js';
 import { printQuantum } from '../src/numeric.js';
 import type { DlcModel, Encoding, PrintedNumber } from '../src/model.js';
-import { corpusInput, describeCorpus as describeCorpusHelper } from './helpers/corpus.js';
+import { corpusInput, describeCorpus } from './helpers/corpus.js';
 
-// The helper is typed as `describe.skipIf` but called like `describe` (it skips by itself).
-const describeCorpus = describeCorpusHelper as unknown as typeof describe;
 
 function within(printed: PrintedNumber, stored: PrintedNumber): boolean {
   const p = printed.value;

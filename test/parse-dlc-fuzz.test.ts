@@ -5,15 +5,13 @@
  * byte changes what is parsed (the weights are never parsed, so hits there prove little).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readDlc } from '../src/parse/dlc/index.js';
 import { listEntries } from '../src/parse/dlc/zip.js';
 import { inputFromBytes } from '../src/parse/input.js';
 import { InputError } from '../src/model.js';
-import { corpusPath, describeCorpus as describeCorpusHelper } from './helpers/corpus.js';
+import { corpusPath, describeCorpus } from './helpers/corpus.js';
 
-// The helper is typed as `describe.skipIf` but called like `describe` (it skips by itself).
-const describeCorpus = describeCorpusHelper as unknown as typeof describe;
 
 const MUTATIONS_PER_FILE = 200;
 

@@ -4,16 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readDlc } from '../src/parse/dlc/index.js';
 import { FlatBuffer } from '../src/parse/dlc/flatbuffer.js';
 import { listEntries, readEntry } from '../src/parse/dlc/zip.js';
 import { readModel } from '../src/parse/load.js';
 import type { DlcModel, InputFile, Tensor } from '../src/model.js';
-import { corpusInput, corpusPath, corpusText, describeCorpus as describeCorpusHelper } from './helpers/corpus.js';
+import { corpusInput, corpusPath, corpusText, describeCorpus } from './helpers/corpus.js';
 
-// The helper is typed as `describe.skipIf` but called like `describe` (it skips by itself).
-const describeCorpus = describeCorpusHelper as unknown as typeof describe;
 
 function read(relative: string): DlcModel {
   return readDlc(corpusInput(relative));

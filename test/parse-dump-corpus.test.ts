@@ -2,18 +2,14 @@
  * The dump parser on every real dump of the shared corpus (read in place, never copied), with
  * exact counts. Skipped, visibly, when the corpus is absent.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import type { DlcModel, Encoding, Tensor } from '../src/model.js';
 import { parseDump } from '../src/parse/dump/index.js';
 import { readModel } from '../src/parse/load.js';
 import { quantumOf } from '../src/numeric.js';
-import { CORPUS_DIR, corpusInput, corpusPath, corpusPresent, corpusText } from './helpers/corpus.js';
+import { corpusInput, corpusPath, corpusPresent, corpusText, describeCorpus } from './helpers/corpus.js';
 
-/** `describe` that runs only with the corpus present and says SKIPPED in its name otherwise. */
-function describeCorpus(name: string, body: () => void): void {
-  describe.skipIf(!corpusPresent)(corpusPresent ? name : `${name} [SKIPPED: corpus not found at ${CORPUS_DIR}]`, body);
-}
 
 function parse(relative: string): DlcModel {
   return parseDump(corpusInput(relative).lines(), relative);

@@ -9,7 +9,6 @@ import { cli } from './helpers/cli.js';
 import { corpusPath, describeCorpus } from './helpers/corpus.js';
 import { attr, constNode, graphDef, identity } from './helpers/protobuf-writer.js';
 
-const corpusSuite = describeCorpus as unknown as (name: string, body: () => void) => void;
 
 const dir = mkdtempSync(join(tmpdir(), 'dlcverify-graphdef-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,7 +43,7 @@ describe('show on a GraphDef that cannot be read: exit 2, one line', () => {
   });
 });
 
-corpusSuite('show on the corpus GraphDefs', () => {
+describeCorpus('show on the corpus GraphDefs', () => {
   it('show --format json on_air_tiny_conv_qat.pb: 4 entries with the FakeQuant ranges (exit 0)', async () => {
     const run = await cli(['show', corpusPath('fakequant/on_air_tiny_conv_qat.pb'), '--format', 'json']);
     expect(run.code).toBe(0);

@@ -8,8 +8,6 @@ import { readSource } from '../src/parse/load.js';
 import { readGraphDefText } from '../src/parse/source/graphdef.js';
 import { corpusInput, describeCorpus, REPO_ROOT } from './helpers/corpus.js';
 
-// The helper is typed as `describe.skipIf` (one argument) but is called like `describe(name, fn)`.
-const corpusSuite = describeCorpus as unknown as (name: string, body: () => void) => void;
 
 const f32 = Math.fround;
 const read = (text: string, name = 'graph.pbtxt'): SourceSet => readGraphDefText(inputFromText(name, text));
@@ -161,7 +159,7 @@ describe.each([
   ['tf_mlir_lite_end2end_fake_quant_per_channel.pbtxt', 8, 0.12581039038230116],
   ['tf_mlir_lite_end2end_fake_quant_per_channel_4bit.pbtxt', 4, 2.2825599397931779],
 ])('corpus: fakequant/%s', (file, bits, tfChannel0Scale) => {
-  corpusSuite(`${bits}-bit per-channel weights`, () => {
+  describeCorpus(`${bits}-bit per-channel weights`, () => {
     const set = () => readSource(corpusInput(`fakequant/${file}`));
 
     it('186 channels of FakeQuantWithMinMaxVarsPerChannel on the Conv2D weights, narrow_range, axis 3', () => {

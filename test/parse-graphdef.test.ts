@@ -7,8 +7,6 @@ import { readGraphDef } from '../src/parse/source/graphdef.js';
 import { packedInt64, readFields } from '../src/parse/wire/protobuf.js';
 import { corpusInput, corpusPath, describeCorpus } from './helpers/corpus.js';
 
-// The helper is typed as `describe.skipIf` (one argument) but is called like `describe(name, fn)`.
-const corpusSuite = describeCorpus as unknown as (name: string, body: () => void) => void;
 import {
   DT_DOUBLE,
   attr,
@@ -498,7 +496,7 @@ describe('binary GraphDef: bytes that are not a GraphDef', () => {
 // Real graphs (../shared/corpus/fakequant)
 // ---------------------------------------------------------------------------------------------
 
-corpusSuite('corpus: fakequant/on_air_tiny_conv_qat.pb (TF 1.15 tf.contrib.quantize)', () => {
+describeCorpus('corpus: fakequant/on_air_tiny_conv_qat.pb (TF 1.15 tf.contrib.quantize)', () => {
   const set = () => readSource(corpusInput('fakequant/on_air_tiny_conv_qat.pb'));
 
   it('4 FakeQuantWithMinMaxVars entries with the PROVENANCE ranges, as float32', () => {
@@ -537,7 +535,7 @@ corpusSuite('corpus: fakequant/on_air_tiny_conv_qat.pb (TF 1.15 tf.contrib.quant
   });
 });
 
-corpusSuite('corpus: fakequant/tf2ir_mobilenet_v1_0.5_128_cifar10_po2.pb (custom QAT, 3.5 MB)', () => {
+describeCorpus('corpus: fakequant/tf2ir_mobilenet_v1_0.5_128_cifar10_po2.pb (custom QAT, 3.5 MB)', () => {
   it('85 FakeQuantWithMinMaxVars: 28 folded weights + 28 folded biases (param), 27 Relu6 + Dense + AvgPool (activation)', () => {
     const started = performance.now();
     const s = readSource(corpusInput('fakequant/tf2ir_mobilenet_v1_0.5_128_cifar10_po2.pb'));
@@ -574,7 +572,7 @@ corpusSuite('corpus: fakequant/tf2ir_mobilenet_v1_0.5_128_cifar10_po2.pb (custom
   });
 });
 
-corpusSuite('corpus: other binary formats given as a GraphDef', () => {
+describeCorpus('corpus: other binary formats given as a GraphDef', () => {
   it.each([
     ['encodings/aimet/tiny_matmul_4bit.onnx', /at byte 0; it looks like an ONNX model\)$/],
     ['oracle/qairt225/models/tiny_cnn.onnx', /at byte 0; it looks like an ONNX model\)$/],
@@ -586,7 +584,7 @@ corpusSuite('corpus: other binary formats given as a GraphDef', () => {
   });
 });
 
-corpusSuite('corpus: fakequant/on_air_tiny_conv_qat.companion.tflite', () => {
+describeCorpus('corpus: fakequant/on_air_tiny_conv_qat.companion.tflite', () => {
   it('is refused as a GraphDef with one sentence naming what it is', () => {
     const input = corpusInput('fakequant/on_air_tiny_conv_qat.companion.tflite');
     const err = inputError(() => readGraphDef(input));

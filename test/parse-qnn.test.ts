@@ -8,10 +8,8 @@ import { readModel } from '../src/parse/load.js';
 import { inputFromText } from '../src/parse/input.js';
 import { InputError, type DlcModel } from '../src/model.js';
 import { cli } from './helpers/cli.js';
-import { corpusInput, corpusPath, describeCorpus as describeCorpusHelper } from './helpers/corpus.js';
+import { corpusInput, corpusPath, describeCorpus } from './helpers/corpus.js';
 
-// The helper is typed as `describe.skipIf` but called like `describe` (it skips by itself).
-const describeCorpus = describeCorpusHelper as unknown as typeof describe;
 
 function errorOf(f: () => unknown): InputError {
   try {

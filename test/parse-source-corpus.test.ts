@@ -3,13 +3,11 @@
  * with counts and values checked against the files themselves.
  */
 import { readdirSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { InputError, type SourceEntry, type SourceSet } from '../src/model.js';
 import { readSource } from '../src/parse/load.js';
-import { corpusInput, corpusPath, describeCorpus as describeCorpusHelper } from './helpers/corpus.js';
+import { corpusInput, corpusPath, describeCorpus } from './helpers/corpus.js';
 
-// The helper is typed as `describe.skipIf` but called as `describe(name, fn)` (it skips itself).
-const describeCorpus = describeCorpusHelper as unknown as typeof describe;
 
 const read = (relative: string): SourceSet => readSource(corpusInput(relative));
 

@@ -11,7 +11,6 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { cli } from './helpers/cli.js';
 import { corpusPath, describeCorpus, REPO_ROOT } from './helpers/corpus.js';
 
-const describeReal = describeCorpus as unknown as typeof describe;
 const DUMP = corpusPath('dumps/qairt222_yolov8s_int8.txt');
 const ENCODINGS = corpusPath('encodings/06_Kaiwei0323_qc_model_conversion__yolo8_act.encodings');
 
@@ -48,7 +47,7 @@ function checkAll(files: Map<string, string>, kind: 'verify' | 'diff'): void {
   expect(html.match(/<\/html>/g)).toHaveLength(1);
 }
 
-describeReal('--report writes every format in one run', () => {
+describeCorpus('--report writes every format in one run', () => {
   it('verify: exit 0, stdout in --format, every file valid', async () => {
     const run = await cli([DUMP, ENCODINGS, '--format', 'github', ...TARGETS.flatMap((t) => ['--report', t])]);
     expect(run.code).toBe(0);

@@ -5,7 +5,7 @@
  * changed). Non-verbose renderings, so the goldens stay small; inputs are named by their corpus
  * path (not the machine's), so the bytes do not depend on where the corpus lives.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { XMLValidator } from 'fast-xml-parser';
 import { inputFromText } from '../src/parse/input.js';
 import { readModel, readSource } from '../src/parse/load.js';
@@ -16,7 +16,6 @@ import type { DiffReport, VerifyReport } from '../src/model.js';
 import { corpusText, describeCorpus } from './helpers/corpus.js';
 import { moveEncoding, removeOp, setConverterVersion, turnFloat } from './fixtures/diff/yolo-variants.js';
 
-const describeReal = describeCorpus as unknown as typeof describe;
 
 const DUMP = 'dumps/qairt222_yolov8s_int8.txt';
 const ENCODINGS = 'encodings/06_Kaiwei0323_qc_model_conversion__yolo8_act.encodings';
@@ -31,7 +30,7 @@ const FORMATS: readonly (readonly [ReportFormat, string])[] = [
   ['html', 'html'],
 ];
 
-describeReal('golden reports of real runs on the yolov8s dump', () => {
+describeCorpus('golden reports of real runs on the yolov8s dump', () => {
   const text = corpusText(DUMP);
   const model = readModel(inputFromText(DUMP, text));
   const verifyRun: VerifyReport = verify(model, readSource(inputFromText(ENCODINGS, corpusText(ENCODINGS))));

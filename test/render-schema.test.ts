@@ -17,7 +17,6 @@ import { corpusPath, corpusText, describeCorpus, REPO_ROOT } from './helpers/cor
 import { moveEncoding, removeOp, setConverterVersion, turnFloat } from './fixtures/diff/yolo-variants.js';
 import { diffReport, verifyReport } from './fixtures/render/reports.js';
 
-const describeReal = describeCorpus as unknown as typeof describe;
 
 const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'schema', 'report.schema.json'), 'utf8')) as {
   $defs: Record<string, { enum?: string[] }>;
@@ -73,7 +72,7 @@ describe('report JSON schema', () => {
   });
 });
 
-describeReal('report JSON schema on the real yolov8 dump', () => {
+describeCorpus('report JSON schema on the real yolov8 dump', () => {
   const DUMP = 'dumps/qairt222_yolov8s_int8.txt';
   const ENCODINGS = 'encodings/06_Kaiwei0323_qc_model_conversion__yolo8_act.encodings';
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
-import { CORPUS_DIR, corpusPath, corpusPresent, REPO_ROOT } from './helpers/corpus.js';
+import { corpusPath, describeCorpus, REPO_ROOT } from './helpers/corpus.js';
 import { renderModel } from '../src/render/show-model.js';
 import type { DlcModel } from '../src/model.js';
 import { parseDump } from '../src/parse/dump/index.js';
@@ -35,9 +35,6 @@ async function showJson(file: string, ...extra: string[]): Promise<{ encodings: 
   return JSON.parse(run.stdout) as { encodings: JsonEncoding[] };
 }
 
-function describeCorpus(name: string, body: () => void): void {
-  describe.skipIf(!corpusPresent)(corpusPresent ? name : `${name} [SKIPPED: corpus not found at ${CORPUS_DIR}]`, body);
-}
 
 describeCorpus('show --format json on real dumps', () => {
   it('qairt222_yolov8s_int8.txt lists exactly 382 encodings, one per (tensor, channel)', async () => {

@@ -6,10 +6,8 @@ import { inputFromBytes } from '../src/parse/input.js';
 import { readSource } from '../src/parse/load.js';
 import { renderSource } from '../src/render/show-source.js';
 import { cli } from './helpers/cli.js';
-import { corpusInput, corpusPath, describeCorpus as describeCorpusHelper, REPO_ROOT } from './helpers/corpus.js';
+import { corpusInput, corpusPath, describeCorpus, REPO_ROOT } from './helpers/corpus.js';
 
-// The helper is typed as `describe.skipIf` but called as `describe(name, fn)` (it skips itself).
-const describeCorpus = describeCorpusHelper as unknown as typeof describe;
 
 const fixturePath = (name: string): string => join(REPO_ROOT, 'test', 'fixtures', 'source', name);
 const fixture = (name: string): SourceSet => readSource(inputFromBytes(`fixtures/${name}`, new Uint8Array(readFileSync(fixturePath(name)))));

@@ -12,11 +12,9 @@ import { renderJson } from '../src/render/json.js';
 import { renderTable } from '../src/render/table.js';
 import type { VerifyReport } from '../src/model.js';
 import { cli } from './helpers/cli.js';
-import { corpusInput, corpusPath, corpusText, describeCorpus as describeCorpusHelper } from './helpers/corpus.js';
+import { corpusInput, corpusPath, corpusText, describeCorpus } from './helpers/corpus.js';
 import { snpe1Dump, type Snpe1Grid } from './fixtures/verify/dump-writer.js';
 
-// The shared helper is typed as `describe.skipIf`; it is called like `describe`.
-const describeCorpus = describeCorpusHelper as unknown as typeof describe;
 
 const A_DUMP = 'dumps/qairt222_yolov8s_int8.txt';
 const A_JSON = 'encodings/06_Kaiwei0323_qc_model_conversion__yolo8_act.encodings';
