@@ -162,6 +162,9 @@ function toJson(model: DlcModel, graphs: readonly Graph[], rows: readonly Encodi
         ...(e.layout === 'per-tensor'
           ? {}
           : { axis: e.axis ?? null, channelCount: e.channelCount ?? null, allChannelsPresent: e.allChannelsPresent }),
+        ...(e.isOverridden === undefined ? {} : { isOverridden: e.isOverridden }),
+        ...(r.grid.isSymmetric === undefined ? {} : { isSymmetric: r.grid.isSymmetric }),
+        ...(e.experimental === true ? { experimental: true } : {}),
         ...(r.tensor.layer === undefined ? {} : { layer: r.tensor.layer }),
         ...(r.tensor.paramKind === undefined ? {} : { paramKind: r.tensor.paramKind }),
         line: r.grid.at.line ?? null,
@@ -175,7 +178,15 @@ function toJson(model: DlcModel, graphs: readonly Graph[], rows: readonly Encodi
 // CSV and table
 // ---------------------------------------------------------------------------------------------
 
-const COLUMNS = ['graph', 'tensor', 'op', 'op type', 'role', 'dtype', 'bitwidth', 'min', 'max', 'scale', 'offset', 'channel', 'line'] as const;
+const COLUMNS = ['graph', 'tensor', 'op', 'op type', 'role', 'dtype', 'bitwidth', 'min', 'max', 'scale', 'offset', 'channel', 'line', 'flags'] as const;
+
+/** What only a .dlc or a QNN net.json can say: `overridden` (the SDK's isOverridden), `experimental` layouts. */
+function flagsOf(r: EncodingRow): string {
+  const flags: string[] = [];
+  if (r.encoding.isOverridden === true) flags.push('overridden');
+  if (r.encoding.experimental === true) flags.push(`experimental ${r.encoding.layout}`);
+  return flags.join(' ');
+}
 
 function cellsOf(r: EncodingRow): string[] {
   const channel = r.grid.channel ?? (r.encoding.layout === 'per-tensor' ? '' : 'all');
@@ -193,6 +204,7 @@ function cellsOf(r: EncodingRow): string[] {
     printed(r.grid.offset),
     String(channel),
     r.grid.at.line === undefined ? '' : String(r.grid.at.line),
+    flagsOf(r),
   ];
 }
 
@@ -212,13 +224,15 @@ function toCsv(rows: readonly EncodingRow[]): string {
 
 function toTable(model: DlcModel, graphs: readonly Graph[], rows: readonly EncodingRow[], color: boolean): string {
   const multiGraph = graphs.length > 1;
-  const head = (multiGraph ? COLUMNS : COLUMNS.slice(1)).map((c) => c);
+  // The flags column only when some encoding has a flag (dumps never do).
+  const withFlags = rows.some((r) => flagsOf(r) !== '');
+  const pick = (cells: readonly string[]): string[] => cells.slice(multiGraph ? 0 : 1, withFlags ? cells.length : cells.length - 1);
+  const head = pick(COLUMNS);
   // No line between rows: a model has hundreds of encodings.
   const chars = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
   const table = new Table({ head, chars, ...(color ? {} : { style: { head: [], border: [] } }) });
   for (const r of rows) {
-    const cells = cellsOf(r);
-    table.push(multiGraph ? cells : cells.slice(1));
+    table.push(pick(cellsOf(r)));
   }
   const out: string[] = [];
   const ops = graphs.reduce((n, g) => n + g.ops.length, 0);
