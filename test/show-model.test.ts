@@ -107,7 +107,7 @@ describe('show on constructed dumps', () => {
     const run = await cli(['show', fixture('csv-quoting.csv'), '--format', 'csv']);
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('graph,tensor,op,op type,role,dtype,bitwidth,min,max,scale,offset,channel,line');
+    expect(lines[0]).toBe('graph,tensor,op,op type,role,dtype,bitwidth,min,max,scale,offset,channel,line,flags');
     expect(lines).toHaveLength(5);
     expect(lines.find((l) => l.includes('"a,""b"" c"'))).toContain(',conv,Conv2d,activation,uFxp_8,8,-2.000000000000,2.000000000000,0.015686275437,-128.000000000000,,');
   });
@@ -141,6 +141,6 @@ describe('show on constructed dumps', () => {
   it('renders an empty model without failing', () => {
     const model: DlcModel = { format: 'dlc-info-text', family: 'qairt-2.2x', file: 'e.txt', metadata: { other: new Map() }, graphs: [], diagnostics: [] };
     expect(renderModel(model, { format: 'table', color: false })).toContain('No encodings');
-    expect(renderModel(model, { format: 'csv', color: false })).toBe('graph,tensor,op,op type,role,dtype,bitwidth,min,max,scale,offset,channel,line\n');
+    expect(renderModel(model, { format: 'csv', color: false })).toBe('graph,tensor,op,op type,role,dtype,bitwidth,min,max,scale,offset,channel,line,flags\n');
   });
 });
