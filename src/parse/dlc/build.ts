@@ -7,10 +7,15 @@ import type {
   Diagnostic,
   DiagnosticCode,
   Encoding,
+  Graph,
+  IoRow,
   Location,
+  Op,
   Precision,
   Severity,
+  Tensor,
   TensorEncoding,
+  TensorRole,
 } from '../../model.js';
 import { DIAGNOSTICS } from '../../findings.js';
 
@@ -170,5 +175,91 @@ export function sanityCheck(enc: TensorEncoding, ctx: SanityContext, diags: Diag
   if (first !== undefined) {
     const more = bad > 1 ? ` (and ${bad - 1} more channel(s))` : '';
     diags.add('DLC_SANITY', `${ctx.tensor}: ${first}${more}`, ctx.at);
+  }
+}
+
+/** A tensor's role from its QNN tensor type (`APP_WRITE` is a graph input, `STATIC` a param, …). */
+export function roleOfTensorType(tensorType: string): TensorRole {
+  switch (tensorType) {
+    case 'APP_WRITE':
+    case 'UPDATEABLE_APP_WRITE':
+      return 'graph-input';
+    case 'APP_READ':
+    case 'UPDATEABLE_APP_READ':
+      return 'graph-output';
+    case 'STATIC':
+    case 'UPDATEABLE_STATIC':
+      return 'param';
+    default:
+      return 'activation';
+  }
+}
+
+export interface QnnTensorParts {
+  readonly name: string;
+  readonly dtype: string;
+  readonly dims: readonly number[];
+  readonly tensorType: string;
+  readonly encoding: TensorEncoding | undefined;
+  readonly at: Location;
+}
+
+/**
+ * Assembles one graph of the QNN-style readers (v4 .dlc, QNN net.json), which list ops and
+ * tensors separately: ops first (they give producers and consumers), then tensors (role, sanity
+ * check, the I/O-table rows a dump would print), then `finish()`.
+ */
+export class QnnGraphBuilder {
+  private readonly producers = new Map<string, { op: string; type: string }>();
+  private readonly consumers = new Map<string, string[]>();
+  private readonly ops: Op[] = [];
+  private readonly tensors = new Map<string, Tensor>();
+  private readonly inputs: IoRow[] = [];
+  private readonly outputs: IoRow[] = [];
+
+  constructor(
+    private readonly graphName: string,
+    private readonly diags: DiagnosticList,
+  ) {}
+
+  addOp(op: Omit<Op, 'id' | 'outDims'>): void {
+    for (const o of op.outputs) this.producers.set(o, { op: op.name, type: op.type });
+    for (const i of op.inputs) {
+      const list = this.consumers.get(i) ?? [];
+      list.push(op.name);
+      this.consumers.set(i, list);
+    }
+    this.ops.push({ ...op, id: this.ops.length, outDims: [] });
+  }
+
+  addTensor(parts: QnnTensorParts): void {
+    const { name, dtype, dims, tensorType, encoding, at } = parts;
+    if (this.tensors.has(name)) {
+      this.diags.add('DLC_UNREADABLE_PART', `graph ${this.graphName}: tensor ${name} is listed twice; the first is kept`, at);
+      return;
+    }
+    const role = roleOfTensorType(tensorType);
+    const producer = this.producers.get(name);
+    this.tensors.set(name, {
+      name,
+      graph: this.graphName,
+      dtype,
+      dims,
+      tensorType,
+      role,
+      ...(producer ? { producer } : {}),
+      consumers: this.consumers.get(name) ?? [],
+      ...(encoding ? { encoding } : {}),
+      at,
+    });
+    if (encoding) sanityCheck(encoding, { tensor: name, dims, converterStage: isFloatDtype(dtype), at }, this.diags);
+    const row: IoRow = { name, dims: dims.join('x'), dtype, ...(encoding?.channels[0] ? { encoding: encoding.channels[0] } : {}), at };
+    if (role === 'graph-input') this.inputs.push(row);
+    if (role === 'graph-output') this.outputs.push(row);
+  }
+
+  finish(): Graph {
+    const ops = this.ops.map((op) => ({ ...op, outDims: op.outputs.map((o) => this.tensors.get(o)?.dims?.join('x') ?? '') }));
+    return { name: this.graphName, ops, tensors: this.tensors, inputs: this.inputs, outputs: this.outputs, footer: new Map() };
   }
 }

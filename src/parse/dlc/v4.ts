@@ -12,13 +12,12 @@
  * Block, LPBQ and vector slots are read as documented but never seen in a real file: the encodings
  * are marked experimental and say so (DLC_EXPERIMENTAL).
  */
-import type { Graph, IoRow, Location, Op, OpParam, Tensor, TensorEncoding, TensorRole } from '../../model.js';
+import type { Graph, Location, OpParam, TensorEncoding } from '../../model.js';
 import { FlatBuffer, type Table } from './flatbuffer.js';
 import {
   FLOAT32,
-  isFloatDtype,
+  QnnGraphBuilder,
   qnnDtypeName,
-  sanityCheck,
   tensorTypeName,
   toEncoding,
   type DiagnosticList,
@@ -160,79 +159,31 @@ function attributeText(a: Table): string {
   return '';
 }
 
-function roleOf(tensorType: string): TensorRole {
-  switch (tensorType) {
-    case 'APP_WRITE':
-    case 'UPDATEABLE_APP_WRITE':
-      return 'graph-input';
-    case 'APP_READ':
-    case 'UPDATEABLE_APP_READ':
-      return 'graph-output';
-    case 'STATIC':
-    case 'UPDATEABLE_STATIC':
-      return 'param';
-    default:
-      return 'activation';
-  }
-}
-
 export function readV4Model(body: Uint8Array, file: string, diags: DiagnosticList): Graph[] {
   const fb = new FlatBuffer(body);
   const root = fb.root();
   return root.tables(0).map((g, gi) => {
     const graphName = g.string(0) ?? `graph_${gi}`;
-    const producers = new Map<string, { op: string; type: string }>();
-    const consumers = new Map<string, string[]>();
-    const ops: Op[] = g.tables(1).map((n, id) => {
+    const graph = new QnnGraphBuilder(graphName, diags);
+    g.tables(1).forEach((n, id) => {
       const name = n.string(0) ?? `node_${id}`;
-      const type = n.string(1) ?? '';
       const at: Location = { file, node: `model: ${graphName}/${name}` };
-      const inputs = n.strings(2);
-      const outputs = n.strings(3);
-      for (const o of outputs) producers.set(o, { op: name, type });
-      for (const i of inputs) {
-        const list = consumers.get(i) ?? [];
-        list.push(name);
-        consumers.set(i, list);
-      }
       const params: OpParam[] = n.tables(4).map((a) => ({ name: a.string(0) ?? '', value: attributeText(a), at }));
-      return { id, name, type, inputs, outputs, outDims: [], params, at };
+      graph.addOp({ name, type: n.string(1) ?? '', inputs: n.strings(2), outputs: n.strings(3), params, at });
     });
-    const tensors = new Map<string, Tensor>();
-    const inputs: IoRow[] = [];
-    const outputs: IoRow[] = [];
     g.tables(2).forEach((t, ti) => {
       const name = t.string(1) ?? `tensor_${ti}`;
       const at: Location = { file, node: `model: ${graphName}/${name}` };
-      const tensorType = tensorTypeName(t.u32(2));
-      const dims = t.scalars(3, 'u32');
-      const dtype = qnnDtypeName(t.u32(6, QUANT_NONE));
       const q = t.table(5);
-      const encoding = q ? readQuantization(q, name, at, diags) : undefined;
-      const role = roleOf(tensorType);
-      const producer = producers.get(name);
-      if (tensors.has(name)) {
-        diags.add('DLC_UNREADABLE_PART', `graph ${graphName}: tensor ${name} is listed twice; the first is kept`, at);
-        return;
-      }
-      tensors.set(name, {
+      graph.addTensor({
         name,
-        graph: graphName,
-        dtype,
-        dims,
-        tensorType,
-        role,
-        ...(producer ? { producer } : {}),
-        consumers: consumers.get(name) ?? [],
-        ...(encoding ? { encoding } : {}),
+        dtype: qnnDtypeName(t.u32(6, QUANT_NONE)),
+        dims: t.scalars(3, 'u32'),
+        tensorType: tensorTypeName(t.u32(2)),
+        encoding: q ? readQuantization(q, name, at, diags) : undefined,
         at,
       });
-      if (encoding) sanityCheck(encoding, { tensor: name, dims, converterStage: isFloatDtype(dtype), at }, diags);
-      const row: IoRow = { name, dims: dims.join('x'), dtype, ...(encoding?.channels[0] ? { encoding: encoding.channels[0] } : {}), at };
-      if (role === 'graph-input') inputs.push(row);
-      if (role === 'graph-output') outputs.push(row);
     });
-    const withDims = ops.map((op) => ({ ...op, outDims: op.outputs.map((o) => tensors.get(o)?.dims?.join('x') ?? '') }));
-    return { name: graphName, ops: withDims, tensors, inputs, outputs, footer: new Map() };
+    return graph.finish();
   });
 }

@@ -16,23 +16,17 @@ import {
   type Command,
   type DlcModel,
   type Encoding,
-  type Graph,
   type InputFile,
-  type IoRow,
   type Location,
-  type Op,
   type OpParam,
-  type Tensor,
   type TensorEncoding,
-  type TensorRole,
 } from '../../model.js';
 import { parseCommand } from '../dump/commands.js';
 import {
   DiagnosticList,
   FLOAT64,
-  isFloatDtype,
+  QnnGraphBuilder,
   qnnDtypeName,
-  sanityCheck,
   tensorTypeName,
   toEncoding,
   type RawGrid,
@@ -161,13 +155,6 @@ function pointerToken(name: string): string {
   return name.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-function roleOf(tensorType: string): TensorRole {
-  if (tensorType === 'APP_WRITE') return 'graph-input';
-  if (tensorType === 'APP_READ') return 'graph-output';
-  if (tensorType === 'STATIC') return 'param';
-  return 'activation';
-}
-
 function stringList(x: unknown): string[] {
   return Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : [];
 }
@@ -203,34 +190,21 @@ export function readQnnNetJson(input: InputFile): DlcModel {
   const diags = new DiagnosticList();
   // `resnet18_int8_net.json` → graph `resnet18_int8` (the converter's model name).
   const graphName = (file.split(/[\\/]/).pop() ?? file).replace(/_net\.json$|\.json$/i, '');
-  const producers = new Map<string, { op: string; type: string }>();
-  const consumers = new Map<string, string[]>();
-  const ops: Op[] = [];
-  Object.entries(doc.graph.nodes).forEach(([name, node], id) => {
+  const builder = new QnnGraphBuilder(graphName, diags);
+  for (const [name, node] of Object.entries(doc.graph.nodes)) {
     const at: Location = { file, pointer: `/graph/nodes/${pointerToken(name)}` };
     if (!isRecord(node)) {
       diags.add('DLC_UNREADABLE_PART', `node ${name} is not an object`, at);
-      return;
-    }
-    const type = typeof node['type'] === 'string' ? node['type'] : '';
-    const inputs = stringList(node['input_names']);
-    const outputs = stringList(node['output_names']);
-    for (const o of outputs) producers.set(o, { op: name, type });
-    for (const i of inputs) {
-      const list = consumers.get(i) ?? [];
-      list.push(name);
-      consumers.set(i, list);
+      continue;
     }
     const params: OpParam[] = [];
     for (const key of ['scalar_params', 'tensor_params'] as const) {
       const group = node[key];
       if (isRecord(group)) for (const [p, v] of Object.entries(group)) params.push({ name: p, value: paramText(v), at });
     }
-    ops.push({ id, name, type, inputs, outputs, outDims: [], params, at });
-  });
-  const tensors = new Map<string, Tensor>();
-  const inputs: IoRow[] = [];
-  const outputs: IoRow[] = [];
+    const type = typeof node['type'] === 'string' ? node['type'] : '';
+    builder.addOp({ name, type, inputs: stringList(node['input_names']), outputs: stringList(node['output_names']), params, at });
+  }
   for (const [name, t] of Object.entries(doc.graph.tensors)) {
     const at: Location = { file, pointer: `/graph/tensors/${pointerToken(name)}` };
     if (!isRecord(t)) {
@@ -238,31 +212,16 @@ export function readQnnNetJson(input: InputFile): DlcModel {
       continue;
     }
     const dataType = num(t['data_type']) ?? QNN_UNDEFINED;
-    const dtype = qnnDtypeName(dataType);
-    const tensorType = tensorTypeName(num(t['type']) ?? -1);
-    const dims = Array.isArray(t['dims']) ? t['dims'].filter((d): d is number => typeof d === 'number') : [];
-    const encoding = readQuantParams(t['quant_params'], dataType, name, at, diags);
-    const role = roleOf(tensorType);
-    const producer = producers.get(name);
-    tensors.set(name, {
+    builder.addTensor({
       name,
-      graph: graphName,
-      dtype,
-      dims,
-      tensorType,
-      role,
-      ...(producer ? { producer } : {}),
-      consumers: consumers.get(name) ?? [],
-      ...(encoding ? { encoding } : {}),
+      dtype: qnnDtypeName(dataType),
+      dims: Array.isArray(t['dims']) ? t['dims'].filter((d): d is number => typeof d === 'number') : [],
+      tensorType: tensorTypeName(num(t['type']) ?? -1),
+      encoding: readQuantParams(t['quant_params'], dataType, name, at, diags),
       at,
     });
-    if (encoding) sanityCheck(encoding, { tensor: name, dims, converterStage: isFloatDtype(dtype), at }, diags);
-    const row: IoRow = { name, dims: dims.join('x'), dtype, ...(encoding?.channels[0] ? { encoding: encoding.channels[0] } : {}), at };
-    if (role === 'graph-input') inputs.push(row);
-    if (role === 'graph-output') outputs.push(row);
   }
-  const withDims = ops.map((op) => ({ ...op, outDims: op.outputs.map((o) => tensors.get(o)?.dims?.join('x') ?? '') }));
-  const graph: Graph = { name: graphName, ops: withDims, tensors, inputs, outputs, footer: new Map() };
+  const graph = builder.finish();
   const other = new Map<string, string>();
   const opTypes = stringList(doc['op_types']);
   if (opTypes.length > 0) other.set('op_types', opTypes.join(', '));
