@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyWaivers, globMatch, parseBaseline, parseWaive } from '../src/verify/baseline.js';
+import { applyWaivers, parseBaseline, parseWaive } from '../src/verify/baseline.js';
+import { globMatch } from '../src/verify/policy.js';
 import { InputError, type DiffChange } from '../src/model.js';
 
 describe('globMatch', () => {

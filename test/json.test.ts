@@ -1,20 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/model.js';
 import { JsonArray, JsonObject, JsonReader, jsonPointer, parseJson, type JsonValue } from '../src/parse/json.js';
+import { errorOf } from './helpers/errors.js';
 
 const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
 const parse = (text: string, nonFinite: 'reject' | 'accept' = 'reject'): JsonValue => parseJson(enc(text), 'f.json', { nonFinite });
 
-function errorOf(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('parseJson: values', () => {
   it('reads scalars, lists and objects', () => {

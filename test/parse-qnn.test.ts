@@ -6,20 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { readQnnNetJson } from '../src/parse/qnn/net-json.js';
 import { readModel } from '../src/parse/load.js';
 import { inputFromText } from '../src/parse/input.js';
-import { InputError, type DlcModel } from '../src/model.js';
+import type { DlcModel } from '../src/model.js';
 import { cli } from './helpers/cli.js';
 import { corpusInput, corpusPath, describeCorpus } from './helpers/corpus.js';
+import { errorOf } from './helpers/errors.js';
 
 
-function errorOf(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error('expected an InputError');
-}
 
 describeCorpus('qnn/resnet18_int8_net.json (QNN 2.18 converter, overrides applied)', () => {
   const read = (): DlcModel => readQnnNetJson(corpusInput('qnn/resnet18_int8_net.json'));

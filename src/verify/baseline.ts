@@ -19,6 +19,7 @@
  */
 import { DIFF } from '../findings.js';
 import { InputError, type DiffChange, type DiffCode } from '../model.js';
+import { globMatch } from './policy.js';
 
 export interface Waiver {
   readonly subject: string;
@@ -31,30 +32,6 @@ export interface Waiver {
 export interface Baseline {
   readonly waivers: readonly Waiver[];
   readonly maxEncodingSteps?: number;
-}
-
-/** Glob match without regular expressions (linear in practice, no backtracking blow-up). */
-export function globMatch(glob: string, text: string): boolean {
-  let g = 0;
-  let t = 0;
-  let starG = -1;
-  let starT = 0;
-  while (t < text.length) {
-    if (g < glob.length && (glob[g] === '?' || glob[g] === text[t])) {
-      g++;
-      t++;
-    } else if (g < glob.length && glob[g] === '*') {
-      starG = g++;
-      starT = t;
-    } else if (starG >= 0) {
-      g = starG + 1;
-      t = ++starT;
-    } else {
-      return false;
-    }
-  }
-  while (g < glob.length && glob[g] === '*') g++;
-  return g === glob.length;
 }
 
 export function isDiffCode(name: string): name is DiffCode {
