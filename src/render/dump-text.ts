@@ -66,14 +66,32 @@ function nonFinite(value: number): string | undefined {
   return undefined;
 }
 
+/**
+ * glibc rounds an exact tie to even (`printf("%.12f", 2**-13)` is `0.000122070312`); JS
+ * `toFixed`/`toExponential` round ties up. `long` is the same number with 30 more digits, which
+ * shows the tie exactly (a tie's expansion ends right after the kept digits: `…5000`).
+ */
+function tieToEven(rounded: string, long: string, keptChars: number): string {
+  const rest = long.slice(keptChars);
+  const tail = rest.startsWith('.') ? rest.slice(1) : rest;
+  if (!/^50*$/.test(tail)) return rounded;
+  const lastKept = long[keptChars - 1] === '.' ? long[keptChars - 2] : long[keptChars - 1];
+  if (lastKept === undefined || Number(lastKept) % 2 === 1) return rounded;
+  const truncated = long.slice(0, keptChars);
+  return truncated.endsWith('.') ? truncated.slice(0, -1) : truncated;
+}
+
 /** C `%.Nf`. JS `toFixed` switches to exponent notation at 1e21; printf never does. */
 export function formatFixed(value: number, decimals: number): string {
   const special = nonFinite(value);
   if (special !== undefined) return special;
   if (Math.abs(value) < 1e21) {
-    const text = value.toFixed(decimals);
-    // printf keeps the sign of a negative value that rounds to zero (`-0.000000000000`).
-    return value < 0 && !text.startsWith('-') ? `-${text}` : text;
+    const magnitude = Math.abs(value);
+    const long = magnitude.toFixed(Math.min(100, decimals + 30));
+    const kept = long.length - Math.min(100, decimals + 30) + decimals - (decimals === 0 ? 1 : 0);
+    const text = tieToEven(magnitude.toFixed(decimals), long, kept);
+    // printf keeps the sign of a negative value, even one that rounds to zero (`-0.000000000000`).
+    return value < 0 || Object.is(value, -0) ? `-${text}` : text;
   }
   const integer = BigInt(Math.trunc(value)).toString();
   return decimals > 0 ? `${integer}.${'0'.repeat(decimals)}` : integer;
@@ -84,15 +102,23 @@ export function formatSignificant(value: number, digits: number): string {
   const special = nonFinite(value);
   if (special !== undefined) return special;
   if (value === 0) return Object.is(value, -0) ? '-0' : '0';
-  const exp = value.toExponential(digits - 1); // "1.235e-5": rounding decides the exponent
+  const magnitude = Math.abs(value);
+  const longExp = magnitude.toExponential(Math.min(100, digits - 1 + 30));
+  const longMantissa = longExp.slice(0, longExp.indexOf('e'));
+  const roundedExp = magnitude.toExponential(digits - 1); // "1.235e-5": rounding decides the exponent
+  const keptMantissa = tieToEven(roundedExp.slice(0, roundedExp.indexOf('e')), longMantissa, digits === 1 ? 1 : digits + 1);
+  // A tie kept down never changes the exponent; a tie rounded up may (9.9995 -> 1.000e+01).
+  const expPart = keptMantissa === roundedExp.slice(0, roundedExp.indexOf('e')) ? roundedExp.slice(roundedExp.indexOf('e')) : longExp.slice(longExp.indexOf('e'));
+  const sign = value < 0 ? '-' : '';
+  const exp = `${sign}${keptMantissa}${expPart}`;
   const e = Number(exp.slice(exp.indexOf('e') + 1));
   if (e < -4 || e >= digits) {
     const [mantissa = '', power = ''] = exp.split('e');
-    const sign = power.startsWith('-') ? '-' : '+';
-    const magnitude = power.replace(/^[+-]/, '').padStart(2, '0');
-    return `${stripZeros(mantissa)}e${sign}${magnitude}`;
+    const powerSign = power.startsWith('-') ? '-' : '+';
+    const powerDigits = power.replace(/^[+-]/, '').padStart(2, '0');
+    return `${stripZeros(mantissa)}e${powerSign}${powerDigits}`;
   }
-  return stripZeros(value.toFixed(Math.max(0, digits - 1 - e)));
+  return stripZeros(formatFixed(value, Math.max(0, digits - 1 - e)));
 }
 
 function stripZeros(text: string): string {
