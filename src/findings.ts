@@ -23,6 +23,8 @@ export const DIAGNOSTICS = {
   DUMP_ORPHAN_ENCODING: { title: 'an encoding line could not be attached to a tensor', severity: 'warning' },
   DUMP_UNKNOWN_LINE: { title: 'a line outside the tables was not recognised', severity: 'info' },
   DUMP_ANSI_STRIPPED: { title: 'ANSI colour codes were removed', severity: 'info' },
+  DUMP_HEADER_MISSING: { title: 'the dump has no `DLC info` header (read as a fragment)', severity: 'warning' },
+  DUMP_CRLF: { title: 'CRLF line endings were normalised', severity: 'info' },
   // --- sources ---
   SOURCE_DUPLICATE_NAME: { title: 'a tensor name appears twice (the SDK keeps the last)', severity: 'warning' },
   SOURCE_INCONSISTENT_ENTRY: { title: 'an entry disagrees with itself (offset·scale ≠ min or range/steps ≠ scale)', severity: 'warning' },

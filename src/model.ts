@@ -60,6 +60,8 @@ export type DiagnosticCode =
   | 'DUMP_ORPHAN_ENCODING'
   | 'DUMP_UNKNOWN_LINE'
   | 'DUMP_ANSI_STRIPPED'
+  | 'DUMP_HEADER_MISSING'
+  | 'DUMP_CRLF'
   // --- sources (overrides JSON, range files, GraphDef) ---
   | 'SOURCE_DUPLICATE_NAME'
   | 'SOURCE_INCONSISTENT_ENTRY'

@@ -44,3 +44,33 @@ export function quantumOf(value: number, precision: Precision): number {
 export function roundHalfAway(x: number): number {
   return Math.sign(x) * Math.round(Math.abs(x));
 }
+
+/** Prints a PrintedNumber the way the dump printed it (`%.12f`, `%f`, `%.4g`): for tables. */
+export function formatPrinted(n: PrintedNumber): string {
+  const { value, precision } = n;
+  if (Number.isNaN(value)) return 'nan';
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  switch (precision.style) {
+    case 'fixed':
+      return value.toFixed(precision.decimals);
+    case 'significant':
+      return formatG(value, precision.digits);
+    case 'float32':
+    case 'float64':
+      return String(value);
+  }
+}
+
+/** C `%.Ng`: N significant digits, trailing zeros removed, exponent outside [-4, N). */
+function formatG(value: number, digits: number): string {
+  if (value === 0) return '0';
+  const exponent = Math.floor(Math.log10(Math.abs(Number(value.toPrecision(digits)))));
+  if (exponent < -4 || exponent >= digits) {
+    const [mantissa = '', exp = '0'] = value.toExponential(digits - 1).split('e');
+    const m = mantissa.includes('.') ? mantissa.replace(/0+$/, '').replace(/\.$/, '') : mantissa;
+    const e = Number(exp);
+    return `${m}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  }
+  const s = value.toFixed(Math.max(0, digits - 1 - exponent));
+  return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
+}

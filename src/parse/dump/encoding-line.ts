@@ -1,0 +1,184 @@
+/**
+ * Entries of the Parameters column (and the I/O tables' Encoding Info cell) that carry encodings.
+ *
+ * SNPE 1.x (no tensor name; no comma before `bitwidth`; `delta` is the SDK's name for the scale):
+ *   `output encoding: min -66.366264343262, max 61.841293334961, delta 0.502774715424, offset -132.000000000000 bitwidth 8`
+ *   `weight encoding: min -2.175, max 0.4916, delta 0.01046, offset -208 bitwidth 8`       (1.17, %.4g)
+ *   `weight encoding 1: …`, `bias encoding: …`, `axis-quant: axis: 3, num_elements: 32`
+ * SNPE 2.x (every line names its tensor):
+ *   `images encoding : bitwidth 8, min -1.000000000000, max 0.992187500000, scale 0.007812500000, offset -128.000000000000` (2.12+)
+ *   `images encoding:  bitwidth 8, …`                                                          (2.5)
+ *   `w_dq encoding for channel_0: bitwidth 8, min -0.683360815048, …`
+ *   `axis-quant: axis: 0, num_elements: 4 (above encoding is only for the first (channel_0) of 4 channels)`
+ * I/O tables: `bitwidth 8, min …, max …, scale …, offset …` or `No encoding info for this tensor`.
+ *
+ * Scanners, not regexes: a Parameters cell can be very long in a pathological file.
+ */
+import type { PrintedNumber } from '../../model.js';
+import { parsePrintedNumber, type NumberStyle } from './numbers.js';
+
+export interface EncodingFields {
+  readonly bitwidth: number;
+  readonly min: PrintedNumber;
+  readonly max: PrintedNumber;
+  readonly scale: PrintedNumber;
+  readonly offset: PrintedNumber;
+  /** Keys that were not understood (kept out of the encoding; the caller reports them). */
+  readonly unknownKeys: readonly string[];
+}
+
+/** Either the fields, or why the body could not be read. */
+export type BodyResult = { readonly ok: true; readonly fields: EncodingFields } | { readonly ok: false; readonly why: string };
+
+function isSpaceOrComma(c: number): boolean {
+  return c === 32 || c === 44 || c === 9;
+}
+
+/**
+ * Reads `key value` pairs separated by spaces and/or commas, in any order: the 1.x order
+ * (`min, max, delta, offset bitwidth`) and the 2.x order (`bitwidth, min, max, scale, offset`).
+ */
+export function parseEncodingBody(text: string, start: number, style: NumberStyle): BodyResult {
+  let bitwidth: number | undefined;
+  let min: PrintedNumber | undefined;
+  let max: PrintedNumber | undefined;
+  let scale: PrintedNumber | undefined;
+  let offset: PrintedNumber | undefined;
+  let unknownKeys: string[] | undefined;
+  let i = start;
+  const end = text.length;
+  while (i < end) {
+    while (i < end && isSpaceOrComma(text.charCodeAt(i))) i++;
+    if (i >= end) break;
+    const keyStart = i;
+    while (i < end && !isSpaceOrComma(text.charCodeAt(i))) i++;
+    const key = text.slice(keyStart, i);
+    while (i < end && text.charCodeAt(i) === 32) i++;
+    const valueStart = i;
+    while (i < end && !isSpaceOrComma(text.charCodeAt(i))) i++;
+    if (valueStart === i) return { ok: false, why: `no value after \`${key}\`` };
+    if (key === 'bitwidth') {
+      const bw = Number(text.slice(valueStart, i));
+      if (!Number.isInteger(bw) || bw < 0) return { ok: false, why: `bitwidth \`${text.slice(valueStart, i)}\` is not an integer` };
+      bitwidth = bw;
+      continue;
+    }
+    const n = parsePrintedNumber(text, style, valueStart, i);
+    if (n === undefined) return { ok: false, why: `\`${text.slice(valueStart, i)}\` after \`${key}\` is not a number` };
+    switch (key) {
+      case 'min':
+        min = n;
+        break;
+      case 'max':
+        max = n;
+        break;
+      case 'scale':
+      case 'delta':
+        scale = n;
+        break;
+      case 'offset':
+        offset = n;
+        break;
+      default:
+        (unknownKeys ??= []).push(key);
+    }
+  }
+  if (bitwidth === undefined || min === undefined || max === undefined || scale === undefined || offset === undefined) {
+    const missing = [
+      bitwidth === undefined ? 'bitwidth' : '',
+      min === undefined ? 'min' : '',
+      max === undefined ? 'max' : '',
+      scale === undefined ? 'scale/delta' : '',
+      offset === undefined ? 'offset' : '',
+    ].filter((s) => s !== '');
+    return { ok: false, why: `missing ${missing.join(', ')}` };
+  }
+  return { ok: true, fields: { bitwidth, min, max, scale, offset, unknownKeys: unknownKeys ?? [] } };
+}
+
+/** What one Parameters entry is. */
+export type ParamEntry =
+  /** 2.x: `<tensor> encoding : …` / `<tensor> encoding:  …` / `<tensor> encoding for channel_K: …`. */
+  | { readonly kind: 'named-encoding'; readonly tensor: string; readonly channel?: number; readonly bodyStart: number }
+  /** 1.x: `output encoding: …`, `weight encoding: …`, `weight encoding 1: …`, `bias encoding: …`. */
+  | { readonly kind: 'layer-encoding'; readonly what: 'output' | 'weight' | 'bias'; readonly index: number; readonly bodyStart: number }
+  | { readonly kind: 'axis-quant'; readonly axis?: number; readonly numElements?: number; readonly firstChannelOnly: boolean }
+  | { readonly kind: 'attribute'; readonly name: string; readonly value: string };
+
+const ENCODING = ' encoding';
+const FOR_CHANNEL = ' for channel_';
+
+/** Classifies a 2.x Parameters entry (tensor names can hold spaces, `:`, `.`, `(`: cut from the right). */
+export function classifyParam2x(text: string): ParamEntry {
+  if (text.startsWith('axis-quant:')) return parseAxisQuant(text);
+  const at = text.lastIndexOf(ENCODING);
+  if (at > 0) {
+    let i = at + ENCODING.length;
+    if (text.startsWith(FOR_CHANNEL, i)) {
+      i += FOR_CHANNEL.length;
+      const digitsStart = i;
+      while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+      if (i > digitsStart && text.charCodeAt(i) === 58 /* : */) {
+        return { kind: 'named-encoding', tensor: text.slice(0, at), channel: Number(text.slice(digitsStart, i)), bodyStart: i + 1 };
+      }
+    } else {
+      // ` : ` (2.12+), `:  ` (2.5), `: ` (tolerated).
+      if (text.charCodeAt(i) === 32) i++;
+      if (text.charCodeAt(i) === 58 && (i + 1 === text.length || text.charCodeAt(i + 1) === 32)) {
+        return { kind: 'named-encoding', tensor: text.slice(0, at), bodyStart: i + 1 };
+      }
+    }
+  }
+  return attribute(text);
+}
+
+/** Classifies a 1.x Parameters entry. */
+export function classifyParam1x(text: string): ParamEntry {
+  if (text.startsWith('axis-quant:')) return parseAxisQuant(text);
+  let what: 'output' | 'weight' | 'bias' | undefined;
+  if (text.startsWith('output encoding')) what = 'output';
+  else if (text.startsWith('weight encoding')) what = 'weight';
+  else if (text.startsWith('bias encoding')) what = 'bias';
+  if (what !== undefined) {
+    let i = what.length + ENCODING.length;
+    let index = 0;
+    if (text.charCodeAt(i) === 32) {
+      // `weight encoding 1:`
+      i++;
+      const digitsStart = i;
+      while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+      if (i > digitsStart) index = Number(text.slice(digitsStart, i));
+    }
+    if (text.charCodeAt(i) === 58) return { kind: 'layer-encoding', what, index, bodyStart: i + 1 };
+  }
+  return attribute(text);
+}
+
+function attribute(text: string): ParamEntry {
+  const colon = text.indexOf(':');
+  if (colon === -1) return { kind: 'attribute', name: text.trim(), value: '' };
+  return { kind: 'attribute', name: text.slice(0, colon).trim(), value: text.slice(colon + 1).trim() };
+}
+
+/** `axis-quant: axis: 3, num_elements: 8` with the optional `(above encoding is only for the first …)`. */
+function parseAxisQuant(text: string): ParamEntry {
+  const axis = numberAfter(text, 'axis: ', 'axis-quant:'.length);
+  const numElements = numberAfter(text, 'num_elements: ', 0);
+  return {
+    kind: 'axis-quant',
+    ...(axis === undefined ? {} : { axis }),
+    ...(numElements === undefined ? {} : { numElements }),
+    firstChannelOnly: text.includes('above encoding is only for the first'),
+  };
+}
+
+function numberAfter(text: string, label: string, from: number): number | undefined {
+  const at = text.indexOf(label, from);
+  if (at === -1) return undefined;
+  let i = at + label.length;
+  const start = i;
+  if (text.charCodeAt(i) === 45) i++;
+  while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  if (i === start || (i === start + 1 && text.charCodeAt(start) === 45)) return undefined;
+  return Number(text.slice(start, i));
+}

@@ -1,0 +1,105 @@
+/**
+ * Printed numbers of `snpe-dlc-info`: every value keeps how it was printed, because the verifier
+ * derives its tolerance from that (half a unit of the last printed digit).
+ *
+ * Formats seen (DLC-INFO-FORMAT.md §1):
+ * - `%.12f` (SNPE 1.4x–1.6x, all of 2.x): `-128.000000000000`, `0.007812500000`
+ * - `%f` (some 1.x builds): `-0.029826`, `-2147483648.000000`
+ * - `%.4g` (SNPE 1.17–1.3x): `-0.8784`, `0.006863`, `-128`, `1.2e-05`
+ * - non-finite in every format: `inf`, `-inf`, `nan`, `-nan`
+ *
+ * A hand-rolled scanner (no regex): these run on every encoding of 200 MB dumps.
+ */
+import type { Precision, PrintedNumber } from '../../model.js';
+
+/** How a family prints its numbers: fixed decimals (read from the text) or `%.4g`. */
+export type NumberStyle = 'fixed' | 'g4';
+
+const FIXED: Precision[] = [];
+function fixed(decimals: number): Precision {
+  let p = FIXED[decimals];
+  if (p === undefined) {
+    p = Object.freeze({ style: 'fixed', decimals }) as Precision;
+    FIXED[decimals] = p;
+  }
+  return p;
+}
+const SIGNIFICANT_4: Precision = Object.freeze({ style: 'significant', digits: 4 }) as Precision;
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * Parses `text[start, end)` as one printed number, or returns undefined when it is not one.
+ * `fixed` style: the precision is the number of decimals actually printed (`%f` gives 6, `%.12f`
+ * 12; an exponent, never printed by `%f`, falls back to the significant digits printed).
+ * `g4` style: always 4 significant digits, whatever trailing zeros `%g` removed.
+ */
+export function parsePrintedNumber(text: string, style: NumberStyle, start = 0, end = text.length): PrintedNumber | undefined {
+  if (start >= end) return undefined;
+  let i = start;
+  let negative = false;
+  const first = text.charCodeAt(i);
+  if (first === 45 /* - */ || first === 43 /* + */) {
+    negative = first === 45;
+    i++;
+  }
+  if (i >= end) return undefined;
+  const c0 = text.charCodeAt(i);
+  if (!isDigit(c0) && c0 !== 46 /* . */) {
+    // inf / nan (glibc prints `-nan` too); case-insensitive for `INF`/`NaN` from other printers.
+    const word = text.slice(i, end).toLowerCase();
+    const precision = style === 'g4' ? SIGNIFICANT_4 : fixed(0);
+    if (word === 'inf' || word === 'infinity') return { value: negative ? -Infinity : Infinity, precision };
+    if (word === 'nan') return { value: Number.NaN, precision };
+    return undefined;
+  }
+  let intDigits = 0;
+  while (i < end && isDigit(text.charCodeAt(i))) {
+    i++;
+    intDigits++;
+  }
+  let decimals = 0;
+  if (i < end && text.charCodeAt(i) === 46) {
+    i++;
+    while (i < end && isDigit(text.charCodeAt(i))) {
+      i++;
+      decimals++;
+    }
+  }
+  if (intDigits + decimals === 0) return undefined;
+  let hasExponent = false;
+  if (i < end && (text.charCodeAt(i) === 101 || text.charCodeAt(i) === 69) /* e E */) {
+    hasExponent = true;
+    i++;
+    if (i < end && (text.charCodeAt(i) === 45 || text.charCodeAt(i) === 43)) i++;
+    let expDigits = 0;
+    while (i < end && isDigit(text.charCodeAt(i))) {
+      i++;
+      expDigits++;
+    }
+    if (expDigits === 0) return undefined;
+  }
+  if (i !== end) return undefined;
+  const value = Number(text.slice(start, end));
+  if (Number.isNaN(value)) return undefined;
+  if (style === 'g4') return { value, precision: SIGNIFICANT_4 };
+  if (hasExponent) return { value, precision: { style: 'significant', digits: significantDigits(text, start, end) } };
+  return { value, precision: fixed(decimals) };
+}
+
+/** Significant digits of a mantissa (`1.250e-05` -> 4), for the rare exponent in a fixed family. */
+function significantDigits(text: string, start: number, end: number): number {
+  let digits = 0;
+  let leading = true;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 101 || c === 69) break;
+    if (!isDigit(c)) continue;
+    if (leading && c === 48) continue;
+    leading = false;
+    digits++;
+  }
+  return Math.max(1, digits);
+}

@@ -1,0 +1,65 @@
+/**
+ * Rows of the text tables. A row line is `| ` + each cell left-justified and padded + `| `, the
+ * final space dropped (DLC-INFO-FORMAT.md §2):
+ *   `| 0   | /model.0/conv/Conv   | Conv2d   | images (data type: uFxp_8; …) [NW Input]   | … |`
+ * Cells never wrap; names can hold spaces, `:`, `/`, `(`: only the one leading space and the
+ * trailing padding are dropped. Split with indexOf (linear on 10 MB lines).
+ */
+
+/** Splits a `|` row into its cells, or returns undefined when the line is not a row. */
+export function splitTextRow(line: string): string[] | undefined {
+  if (line.charCodeAt(0) !== 124 /* | */) return undefined;
+  const cells: string[] = [];
+  let start = 1;
+  for (;;) {
+    const bar = line.indexOf('|', start);
+    if (bar === -1) {
+      // No closing bar: a row cut short (pasted, truncated). Keep the last cell if it has text.
+      const rest = cell(line, start, line.length);
+      if (rest.length > 0) cells.push(rest);
+      return cells;
+    }
+    cells.push(cell(line, start, bar));
+    start = bar + 1;
+    if (start >= line.length || isBlank(line, start, line.length)) return cells;
+  }
+}
+
+/** `line[start, end)` without its one leading space and its trailing padding. */
+function cell(line: string, start: number, end: number): string {
+  if (line.charCodeAt(start) === 32) start++;
+  while (end > start && line.charCodeAt(end - 1) === 32) end--;
+  return end > start ? line.slice(start, end) : '';
+}
+
+function isBlank(line: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (line.charCodeAt(i) !== 32) return false;
+  return true;
+}
+
+/** `-----…` or `=====…` (2.2x+ graph blocks), at least 3 characters. */
+export function separatorChar(line: string): '-' | '=' | undefined {
+  if (line.length < 3) return undefined;
+  const c = line.charCodeAt(0);
+  if (c !== 45 && c !== 61) return undefined;
+  let end = line.length;
+  while (end > 0 && line.charCodeAt(end - 1) === 32) end--;
+  for (let i = 1; i < end; i++) if (line.charCodeAt(i) !== c) return undefined;
+  return c === 45 ? '-' : '=';
+}
+
+/** True for a line of spaces only (the 100-space line of 2.2x headers, blank lines). */
+export function isBlankLine(line: string): boolean {
+  return isBlank(line, 0, line.length);
+}
+
+/** A hand-elided row: `...`, `…`, `| ... |` (the 1.54 report pastes `...` between rows). */
+export function isElision(line: string): boolean {
+  const t = line.trim();
+  if (t === '...' || t === '…') return true;
+  if (t.startsWith('|') && t.length < 64) {
+    const inner = t.replace(/[|\s]/g, '');
+    return /^(?:\.\.\.|…)+$/.test(inner);
+  }
+  return false;
+}
