@@ -33,6 +33,7 @@ export const DIAGNOSTICS = {
   SOURCE_UNKNOWN_KEY: { title: 'keys that were not understood were ignored', severity: 'info' },
   SOURCE_BAD_VALUE: { title: 'a field has a value that cannot be used', severity: 'warning' },
   SOURCE_EXPERIMENTAL: { title: 'an encoding kind that is read but not compared yet', severity: 'info' },
+  SOURCE_UNKNOWN_VERSION: { title: 'a version this reader does not know: read by the shape of the file', severity: 'info' },
   SOURCE_UNATTRIBUTED: { title: 'a FakeQuant range could not be attributed to a tensor', severity: 'warning' },
   // --- .dlc binary and QNN net.json ---
   DLC_SANITY: { title: 'a stored encoding fails a sanity check', severity: 'warning' },

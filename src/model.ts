@@ -70,6 +70,7 @@ export type DiagnosticCode =
   | 'SOURCE_UNKNOWN_KEY'
   | 'SOURCE_BAD_VALUE'
   | 'SOURCE_EXPERIMENTAL'
+  | 'SOURCE_UNKNOWN_VERSION'
   | 'SOURCE_UNATTRIBUTED'
   // --- .dlc binary and QNN net.json ---
   | 'DLC_SANITY'

@@ -1,0 +1,666 @@
+/**
+ * A JSON reader of our own, for overrides/encodings files that can be hundreds of megabytes.
+ *
+ * Why not `JSON.parse`:
+ * - it needs the whole file as one string (V8 strings stop near 512 MB) and builds every object
+ *   at once; a 100 MB per-channel file would cost several times its size in memory;
+ * - it turns `{"__proto__": …}` into a prototype change on plain objects, and silently keeps the
+ *   last of two duplicate keys (the SDK does the same, but the user should be told);
+ * - its errors give a character offset, not `line:column`.
+ *
+ * Two ways to read, sharing one tokenizer over the bytes (never one big string):
+ * - pull (streaming): `beginObject()` / `nextMember()` / `beginArray()` / `nextItem()` walk the
+ *   big outer levels without building them;
+ * - `readValue()` builds one (small) subtree: objects keep their members in arrays with the line
+ *   of every value (so `__proto__` is plain data and duplicates stay visible), arrays of numbers
+ *   are plain `number[]` (unboxed doubles in V8).
+ * Nothing recurses: a file of 100 000 `[` gives a clean error (or a tree), never a stack overflow.
+ *
+ * Lines are 1-based and count `\n` (CRLF files count right: `\r` is whitespace). Columns are
+ * 1-based byte columns. A UTF-8 byte order mark at the start is skipped.
+ *
+ * `NaN`, `Infinity` and `-Infinity` (what Python's `json.dump` writes for non-finite floats) are
+ * not JSON. By default they are a syntax error with a sentence saying so; with
+ * `nonFinite: 'accept'` they are read as numbers and every occurrence is listed in
+ * `nonFiniteAt`, so a reader can warn and drop just that field.
+ */
+import { InputError } from '../model.js';
+
+export type JsonValue = null | boolean | number | string | JsonArray | JsonObject;
+
+/** A JSON object: members in file order, duplicates kept (lookups return the last, like the SDK). */
+export class JsonObject {
+  readonly kind = 'object' as const;
+  readonly keys: string[] = [];
+  readonly values: JsonValue[] = [];
+  /** Line of each member's value. */
+  readonly lines: number[] = [];
+  private index: Map<string, number> | undefined;
+  /** Keys seen more than once, with the lines of every occurrence, in file order. */
+  duplicates: Map<string, number[]> | undefined;
+
+  constructor(
+    readonly line: number,
+    readonly column: number,
+  ) {}
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** Adds a member; a repeated key is recorded in `duplicates` and wins lookups. */
+  add(key: string, value: JsonValue, line: number): void {
+    const previous = this.find(key);
+    if (previous !== -1) {
+      this.duplicates ??= new Map();
+      const seen = this.duplicates.get(key);
+      if (seen) seen.push(line);
+      else this.duplicates.set(key, [this.lines[previous]!, line]);
+    }
+    const at = this.keys.length;
+    this.keys.push(key);
+    this.values.push(value);
+    this.lines.push(line);
+    if (this.index) this.index.set(key, at);
+    else if (at >= 16) {
+      // Small objects (the usual entry) are scanned; big ones get a Map so lookups stay O(1).
+      this.index = new Map();
+      for (let i = 0; i <= at; i++) this.index.set(this.keys[i]!, i);
+    }
+  }
+
+  private find(key: string): number {
+    if (this.index) return this.index.get(key) ?? -1;
+    for (let i = this.keys.length - 1; i >= 0; i--) if (this.keys[i] === key) return i;
+    return -1;
+  }
+
+  has(key: string): boolean {
+    return this.find(key) !== -1;
+  }
+
+  /** The last value given for `key`. */
+  get(key: string): JsonValue | undefined {
+    const i = this.find(key);
+    return i === -1 ? undefined : this.values[i];
+  }
+
+  /** The line of the last value given for `key`. */
+  lineOf(key: string): number | undefined {
+    const i = this.find(key);
+    return i === -1 ? undefined : this.lines[i];
+  }
+}
+
+export class JsonArray {
+  readonly kind = 'array' as const;
+  readonly items: JsonValue[] = [];
+  constructor(
+    readonly line: number,
+    readonly column: number,
+  ) {}
+}
+
+export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null' | 'end';
+
+export interface JsonReaderOptions {
+  /** `reject` (default): `NaN`/`Infinity` are errors. `accept`: read them and list them. */
+  readonly nonFinite?: 'reject' | 'accept';
+}
+
+/** Escape one JSON pointer segment (RFC 6901). */
+export function pointerSegment(key: string | number): string {
+  return typeof key === 'number' ? String(key) : key.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+export function jsonPointer(segments: readonly (string | number)[]): string {
+  let out = '';
+  for (const s of segments) out += '/' + pointerSegment(s);
+  return out;
+}
+
+/** The JSON type name of a value, for messages ("expected a list, got a string"). */
+export function jsonTypeOf(value: JsonValue | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return value.kind === 'object' ? 'an object' : 'a list';
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'number') return 'a number';
+  return 'a boolean';
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const NL = 0x0a;
+
+/** Exact powers of ten for the fast number path (10^0 … 10^22 are exact doubles). */
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+interface Frame {
+  readonly container: JsonObject | JsonArray;
+  key: string;
+}
+
+/** A pull reader over the bytes of one JSON document. */
+export class JsonReader {
+  private pos: number;
+  private lineNo = 1;
+  private lineStart = 0;
+  /** Open containers of the pull API: 0 = no member read yet, 1 = after a member. */
+  private readonly open: number[] = [];
+  private readonly acceptNonFinite: boolean;
+  /** Where non-finite literals were read (with `nonFinite: 'accept'`). */
+  readonly nonFiniteAt: { line: number; column: number; text: string }[] = [];
+  /** Line of the last key read by `nextMember()`. */
+  keyLine = 0;
+  /** A Node Buffer view of the same memory (no copy): native latin1 slicing for number text. */
+  private readonly view: Buffer | undefined;
+  /** Short ASCII keys seen before, by hash: AIMET repeats `bitwidth`, `scale`, … millions of times. */
+  private readonly keyCache = new Map<number, string>();
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly file: string,
+    options: JsonReaderOptions = {},
+  ) {
+    this.acceptNonFinite = options.nonFinite === 'accept';
+    // UTF-8 byte order mark (Windows editors write one).
+    this.pos = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    this.lineStart = this.pos;
+    this.view = typeof Buffer === 'function' ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : undefined;
+  }
+
+  private latin1(start: number, end: number): string {
+    if (this.view) return this.view.toString('latin1', start, end);
+    let s = '';
+    for (let i = start; i < end; i++) s += String.fromCharCode(this.bytes[i]!);
+    return s;
+  }
+
+  /** Line of the next token (after whitespace). */
+  get line(): number {
+    this.skipWs();
+    return this.lineNo;
+  }
+
+  get column(): number {
+    this.skipWs();
+    return this.pos - this.lineStart + 1;
+  }
+
+  private fail(message: string, line = this.lineNo, column = this.pos - this.lineStart + 1): never {
+    throw new InputError('BAD_JSON', `${this.file}:${line}:${column}: ${message}`, { file: this.file, line, column });
+  }
+
+  private skipWs(): void {
+    const b = this.bytes;
+    let p = this.pos;
+    for (;;) {
+      const c = b[p];
+      if (c === 0x20 || c === 0x09 || c === 0x0d) p++;
+      else if (c === NL) {
+        p++;
+        this.lineNo++;
+        this.lineStart = p;
+      } else break;
+    }
+    this.pos = p;
+  }
+
+  /** What the next value is, without reading it. */
+  peek(): JsonKind {
+    this.skipWs();
+    const c = this.bytes[this.pos];
+    switch (c) {
+      case undefined:
+        return 'end';
+      case LBRACE:
+        return 'object';
+      case LBRACKET:
+        return 'array';
+      case QUOTE:
+        return 'string';
+      case 0x74: // t
+      case 0x66: // f
+        return 'boolean';
+      case 0x6e: // n
+        return 'null';
+      default:
+        return 'number';
+    }
+  }
+
+  /** After the document's value: only whitespace may follow. */
+  expectEnd(): void {
+    this.skipWs();
+    if (this.pos < this.bytes.length) this.fail(`unexpected ${this.describeHere()} after the end of the JSON document`);
+  }
+
+  private describeHere(): string {
+    const c = this.bytes[this.pos];
+    if (c === undefined) return 'end of file';
+    if (c >= 0x21 && c < 0x7f) return `'${String.fromCharCode(c)}'`;
+    return `byte 0x${c.toString(16).padStart(2, '0')}`;
+  }
+
+  // --- pull API --------------------------------------------------------------------------------
+
+  beginObject(): void {
+    this.skipWs();
+    if (this.bytes[this.pos] !== LBRACE) this.fail(`expected an object ('{'), found ${this.describeHere()}`);
+    this.pos++;
+    this.open.push(0);
+  }
+
+  /** The next member's key (its value is next), or undefined after the closing `}`. */
+  nextMember(): string | undefined {
+    this.skipWs();
+    const depth = this.open.length - 1;
+    const state = this.open[depth];
+    if (state === undefined) throw new Error('nextMember() without beginObject()');
+    const c = this.bytes[this.pos];
+    if (c === RBRACE) {
+      this.pos++;
+      this.open.pop();
+      return undefined;
+    }
+    if (state === 1) {
+      if (c !== COMMA) this.fail(`expected ',' or '}' after an object member, found ${this.describeHere()}`);
+      this.pos++;
+      this.skipWs();
+    }
+    this.open[depth] = 1;
+    return this.readKey();
+  }
+
+  beginArray(): void {
+    this.skipWs();
+    if (this.bytes[this.pos] !== LBRACKET) this.fail(`expected a list ('['), found ${this.describeHere()}`);
+    this.pos++;
+    this.open.push(0);
+  }
+
+  /** True when another element follows (read it next), false after the closing `]`. */
+  nextItem(): boolean {
+    this.skipWs();
+    const depth = this.open.length - 1;
+    const state = this.open[depth];
+    if (state === undefined) throw new Error('nextItem() without beginArray()');
+    const c = this.bytes[this.pos];
+    if (c === RBRACKET) {
+      this.pos++;
+      this.open.pop();
+      return false;
+    }
+    if (state === 1) {
+      if (c !== COMMA) this.fail(`expected ',' or ']' after a list element, found ${this.describeHere()}`);
+      this.pos++;
+    }
+    this.open[depth] = 1;
+    return true;
+  }
+
+  private readKey(): string {
+    this.skipWs();
+    if (this.bytes[this.pos] !== QUOTE) {
+      this.fail(`expected a quoted member name, found ${this.describeHere()}`);
+    }
+    this.keyLine = this.lineNo;
+    const key = this.readKeyString();
+    this.skipWs();
+    if (this.bytes[this.pos] !== COLON) this.fail(`expected ':' after the member name "${key}", found ${this.describeHere()}`);
+    this.pos++;
+    return key;
+  }
+
+  /** Skips one value of any depth (validating it). */
+  skipValue(): void {
+    this.readValue();
+  }
+
+  /** Reads one value of any depth into a tree, without recursion. */
+  readValue(): JsonValue {
+    const stack: Frame[] = [];
+    for (;;) {
+      // A value starts here.
+      this.skipWs();
+      const line = this.lineNo;
+      const column = this.pos - this.lineStart + 1;
+      const c = this.bytes[this.pos];
+      let value: JsonValue;
+      if (c === LBRACE) {
+        this.pos++;
+        const obj = new JsonObject(line, column);
+        this.skipWs();
+        if (this.bytes[this.pos] === RBRACE) {
+          this.pos++;
+          value = obj;
+        } else {
+          stack.push({ container: obj, key: this.readKey() });
+          continue;
+        }
+      } else if (c === LBRACKET) {
+        this.pos++;
+        const arr = new JsonArray(line, column);
+        this.skipWs();
+        if (this.bytes[this.pos] === RBRACKET) {
+          this.pos++;
+          value = arr;
+        } else {
+          stack.push({ container: arr, key: '' });
+          continue;
+        }
+      } else {
+        value = this.readScalar();
+      }
+      // Attach the value, then close every container that ends here.
+      let valueLine = line;
+      for (;;) {
+        const top = stack[stack.length - 1];
+        if (top === undefined) return value;
+        const container = top.container;
+        if (container.kind === 'object') container.add(top.key, value, valueLine);
+        else container.items.push(value);
+        this.skipWs();
+        const next = this.bytes[this.pos];
+        if (next === COMMA) {
+          this.pos++;
+          if (container.kind === 'object') top.key = this.readKey();
+          break;
+        }
+        if (container.kind === 'object' ? next === RBRACE : next === RBRACKET) {
+          this.pos++;
+          stack.pop();
+          value = container;
+          valueLine = container.line;
+          continue;
+        }
+        this.fail(
+          container.kind === 'object'
+            ? `expected ',' or '}' after an object member, found ${this.describeHere()}`
+            : `expected ',' or ']' after a list element, found ${this.describeHere()}`,
+        );
+      }
+    }
+  }
+
+  private readScalar(): null | boolean | number | string {
+    const b = this.bytes;
+    const c = b[this.pos];
+    if (c === QUOTE) return this.readString();
+    if (c === 0x74 && this.literal('true')) return true;
+    if (c === 0x66 && this.literal('false')) return false;
+    if (c === 0x6e && this.literal('null')) return null;
+    if (c === 0x4e && this.literal('NaN')) return this.nonFinite('NaN', Number.NaN);
+    if (c === 0x49 && this.literal('Infinity')) return this.nonFinite('Infinity', Number.POSITIVE_INFINITY);
+    if (c === MINUS && b[this.pos + 1] === 0x49) {
+      this.pos++;
+      if (this.literal('Infinity')) return this.nonFinite('-Infinity', Number.NEGATIVE_INFINITY);
+      this.pos--;
+    }
+    if (c === MINUS || (c !== undefined && c >= ZERO && c <= NINE)) return this.readNumber();
+    if (c === undefined) this.fail('unexpected end of file: a value was expected');
+    if (c === RBRACE || c === RBRACKET) this.fail(`expected a value, found ${this.describeHere()} (a trailing comma?)`);
+    if (c === 0x27) this.fail("expected a value, found a single quote: JSON strings use double quotes");
+    return this.fail(`expected a value, found ${this.describeHere()}`);
+  }
+
+  private literal(word: string): boolean {
+    const b = this.bytes;
+    for (let i = 0; i < word.length; i++) if (b[this.pos + i] !== word.charCodeAt(i)) return false;
+    const after = b[this.pos + word.length];
+    // `trueish` is not `true`.
+    if (after !== undefined && ((after >= 0x41 && after <= 0x5a) || (after >= 0x61 && after <= 0x7a) || (after >= ZERO && after <= NINE))) {
+      return false;
+    }
+    this.pos += word.length;
+    return true;
+  }
+
+  private nonFinite(text: string, value: number): number {
+    const column = this.pos - text.length - this.lineStart + 1;
+    if (!this.acceptNonFinite) {
+      this.fail(
+        `${text} is not a JSON number (Python's json.dump writes it for a non-finite float); replace it with a finite number or remove the entry`,
+        this.lineNo,
+        column,
+      );
+    }
+    this.nonFiniteAt.push({ line: this.lineNo, column, text });
+    return value;
+  }
+
+  /**
+   * A number, parsed from the bytes: exactly when it has ≤ 15 significant digits and a small
+   * exponent (the classic exact fast path: both operands are exact doubles, one rounding), else
+   * by `Number()` on its few characters.
+   */
+  private readNumber(): number {
+    const b = this.bytes;
+    const start = this.pos;
+    let p = start;
+    let negative = false;
+    if (b[p] === MINUS) {
+      negative = true;
+      p++;
+    }
+    let mantissa = 0;
+    let digits = 0;
+    let exponent = 0;
+    let c = b[p];
+    if (c === ZERO) {
+      p++;
+      c = b[p];
+      if (c !== undefined && c >= ZERO && c <= NINE) this.fail('a number cannot start with 0 followed by digits', this.lineNo, start - this.lineStart + 1);
+    } else if (c !== undefined && c >= 0x31 && c <= NINE) {
+      while (c !== undefined && c >= ZERO && c <= NINE) {
+        if (digits > 0 || c !== ZERO) {
+          mantissa = mantissa * 10 + (c - ZERO);
+          digits++;
+        }
+        p++;
+        c = b[p];
+      }
+    } else {
+      this.pos = p;
+      this.fail(`expected a digit, found ${this.describeHere()}`);
+    }
+    if (c === DOT) {
+      p++;
+      c = b[p];
+      if (c === undefined || c < ZERO || c > NINE) {
+        this.pos = p;
+        this.fail(`expected a digit after the decimal point, found ${this.describeHere()}`);
+      }
+      while (c !== undefined && c >= ZERO && c <= NINE) {
+        if (digits > 0 || c !== ZERO) {
+          mantissa = mantissa * 10 + (c - ZERO);
+          digits++;
+        }
+        exponent--;
+        p++;
+        c = b[p];
+      }
+    }
+    if (c === 0x65 || c === 0x45) {
+      p++;
+      c = b[p];
+      let expNegative = false;
+      if (c === MINUS || c === PLUS) {
+        expNegative = c === MINUS;
+        p++;
+        c = b[p];
+      }
+      if (c === undefined || c < ZERO || c > NINE) {
+        this.pos = p;
+        this.fail(`expected a digit in the exponent, found ${this.describeHere()}`);
+      }
+      let e = 0;
+      while (c !== undefined && c >= ZERO && c <= NINE) {
+        if (e < 100000) e = e * 10 + (c - ZERO);
+        p++;
+        c = b[p];
+      }
+      exponent += expNegative ? -e : e;
+    }
+    this.pos = p;
+    if (digits <= 15) {
+      if (mantissa === 0) return negative ? -0 : 0;
+      if (exponent >= 0 && exponent <= 22) return negative ? -(mantissa * POW10[exponent]!) : mantissa * POW10[exponent]!;
+      if (exponent < 0 && exponent >= -22) return negative ? -(mantissa / POW10[-exponent]!) : mantissa / POW10[-exponent]!;
+    }
+    return Number(this.latin1(start, p));
+  }
+
+  /** A member name: short plain ASCII names are interned (one string for a million `"scale"`s). */
+  private readKeyString(): string {
+    const b = this.bytes;
+    const start = this.pos + 1;
+    let hash = 0x811c9dc5;
+    let p = start;
+    for (; p - start <= 32; p++) {
+      const c = b[p];
+      if (c === QUOTE) break;
+      if (c === undefined || c === BACKSLASH || c < 0x20 || c >= 0x80) return this.readString();
+      hash = Math.imul(hash ^ c, 0x01000193);
+    }
+    if (b[p] !== QUOTE) return this.readString();
+    hash = (Math.imul(hash, 31) + (p - start)) | 0;
+    const cached = this.keyCache.get(hash);
+    if (cached !== undefined && cached.length === p - start) {
+      let same = true;
+      for (let i = 0; i < cached.length; i++) {
+        if (cached.charCodeAt(i) !== b[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        this.pos = p + 1;
+        return cached;
+      }
+    }
+    const key = this.latin1(start, p);
+    if (this.keyCache.size < 4096) this.keyCache.set(hash, key);
+    this.pos = p + 1;
+    return key;
+  }
+
+  /** A string starting at the opening quote; ASCII without escapes is the fast path. */
+  private readString(): string {
+    const b = this.bytes;
+    const start = this.pos + 1;
+    let p = start;
+    let ascii = true;
+    for (;;) {
+      const c = b[p];
+      if (c === QUOTE) break;
+      if (c === undefined) this.fail('unexpected end of file inside a string', this.lineNo, start - this.lineStart);
+      if (c === BACKSLASH) return this.readEscapedString(start);
+      if (c < 0x20) {
+        this.pos = p;
+        this.fail(c === NL ? 'a string is not closed before the end of the line' : `control character 0x${c.toString(16).padStart(2, '0')} inside a string (escape it)`);
+      }
+      if (c >= 0x80) ascii = false;
+      p++;
+    }
+    this.pos = p + 1;
+    return ascii ? this.latin1(start, p) : utf8.decode(b.subarray(start, p));
+  }
+
+  private readEscapedString(start: number): string {
+    const b = this.bytes;
+    let p = start;
+    let out = '';
+    let chunk = start;
+    for (;;) {
+      const c = b[p];
+      if (c === undefined) this.fail('unexpected end of file inside a string', this.lineNo, start - this.lineStart);
+      if (c === QUOTE) break;
+      if (c < 0x20) {
+        this.pos = p;
+        this.fail(c === NL ? 'a string is not closed before the end of the line' : `control character 0x${c.toString(16).padStart(2, '0')} inside a string (escape it)`);
+      }
+      if (c !== BACKSLASH) {
+        p++;
+        continue;
+      }
+      out += utf8.decode(b.subarray(chunk, p));
+      const e = b[p + 1];
+      let consumed = 2;
+      switch (e) {
+        case QUOTE:
+          out += '"';
+          break;
+        case BACKSLASH:
+          out += '\\';
+          break;
+        case 0x2f:
+          out += '/';
+          break;
+        case 0x62:
+          out += '\b';
+          break;
+        case 0x66:
+          out += '\f';
+          break;
+        case 0x6e:
+          out += '\n';
+          break;
+        case 0x72:
+          out += '\r';
+          break;
+        case 0x74:
+          out += '\t';
+          break;
+        case 0x75: {
+          let code = 0;
+          for (let i = 2; i < 6; i++) {
+            const h = b[p + i];
+            const v = h === undefined ? -1 : h >= ZERO && h <= NINE ? h - ZERO : h >= 0x61 && h <= 0x66 ? h - 0x57 : h >= 0x41 && h <= 0x46 ? h - 0x37 : -1;
+            if (v < 0) {
+              this.pos = p;
+              this.fail('expected four hex digits after \\u');
+            }
+            code = code * 16 + v;
+          }
+          out += String.fromCharCode(code);
+          consumed = 6;
+          break;
+        }
+        default:
+          this.pos = p;
+          this.fail(`invalid escape \\${e === undefined ? '' : String.fromCharCode(e)} in a string`);
+      }
+      p += consumed;
+      chunk = p;
+    }
+    out += utf8.decode(b.subarray(chunk, p));
+    this.pos = p + 1;
+    return out;
+  }
+}
+
+/** Parses a whole document into a tree (small documents; sources stream with `JsonReader`). */
+export function parseJson(bytes: Uint8Array, file: string, options: JsonReaderOptions = {}): JsonValue {
+  const reader = new JsonReader(bytes, file, options);
+  if (reader.peek() === 'end') {
+    throw new InputError('EMPTY_INPUT', `${file}: the file is empty (or only whitespace): expected a JSON document`, { file });
+  }
+  const value = reader.readValue();
+  reader.expectEnd();
+  return value;
+}
