@@ -35,6 +35,7 @@ export const DIAGNOSTICS = {
   SOURCE_EXPERIMENTAL: { title: 'an encoding kind that is read but not compared yet', severity: 'info' },
   SOURCE_UNKNOWN_VERSION: { title: 'a version this reader does not know: read by the shape of the file', severity: 'info' },
   SOURCE_UNATTRIBUTED: { title: 'a FakeQuant range could not be attributed to a tensor', severity: 'warning' },
+  SOURCE_NO_FAKEQUANT: { title: 'the TensorFlow graph has no FakeQuant node: nothing to verify', severity: 'warning' },
   // --- .dlc binary and QNN net.json ---
   DLC_SANITY: { title: 'a stored encoding fails a sanity check', severity: 'warning' },
   DLC_EXPERIMENTAL: { title: 'an experimental encoding layout (not verified against a real file)', severity: 'info' },

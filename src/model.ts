@@ -72,6 +72,7 @@ export type DiagnosticCode =
   | 'SOURCE_EXPERIMENTAL'
   | 'SOURCE_UNKNOWN_VERSION'
   | 'SOURCE_UNATTRIBUTED'
+  | 'SOURCE_NO_FAKEQUANT'
   // --- .dlc binary and QNN net.json ---
   | 'DLC_SANITY'
   | 'DLC_EXPERIMENTAL'

@@ -23,6 +23,11 @@ export interface WireField {
   readonly wireType: number;
   /** Varint value (wire type 0), as a number (exact up to 2^53; larger values lose precision). */
   readonly varint?: number;
+  /**
+   * The same varint read as a two's-complement int64, as `int32`, `int64` and enum fields write
+   * negative values (-1 arrives as a 10-byte varint). Exact for |value| < 2^53.
+   */
+  readonly int64?: number;
   /** Raw bytes for LEN (2), I32 (5), I64 (1). */
   readonly bytes?: Uint8Array;
   /** Offset of the field's tag in the outermost buffer (for messages). */
@@ -58,8 +63,9 @@ export function* readFields(buf: Uint8Array, base = 0): Generator<WireField> {
     switch (wireType) {
       case WIRE_VARINT: {
         const [value, next] = readVarint(buf, pos, base);
+        const int64 = next - pos === 10 ? signedVarint(buf, pos, next) : value;
         pos = next;
-        yield { field, wireType, varint: value, offset: base + start };
+        yield { field, wireType, varint: value, int64, offset: base + start };
         break;
       }
       case WIRE_I64:
@@ -121,5 +127,35 @@ export function packedVarints(f: WireField): number[] {
     out.push(v);
     pos = next;
   }
+  return out;
+}
+
+/** A 10-byte varint (only negative int64s are that long) as an exact two's-complement number. */
+function signedVarint(buf: Uint8Array, from: number, to: number): number {
+  let value = 0n;
+  for (let i = to - 1; i >= from; i--) value = (value << 7n) | BigInt(buf[i]! & 0x7f);
+  return Number(BigInt.asIntN(64, value));
+}
+
+/** Packed repeated `int32` / `int64` / enum values, negative ones read as two's complement. */
+export function packedInt64(f: WireField): number[] {
+  if (!f.bytes) return [];
+  const out: number[] = [];
+  let pos = 0;
+  while (pos < f.bytes.length) {
+    const [v, next] = readVarint(f.bytes, pos, f.offset);
+    out.push(next - pos === 10 ? signedVarint(f.bytes, pos, next) : v);
+    pos = next;
+  }
+  return out;
+}
+
+/** Packed repeated float64 (`repeated double x = N [packed]`). */
+export function packedFloat64(f: WireField): number[] {
+  if (!f.bytes) return [];
+  if (f.bytes.length % 8 !== 0) throw new WireError('packed float64 length not a multiple of 8', f.offset);
+  const view = new DataView(f.bytes.buffer, f.bytes.byteOffset, f.bytes.length);
+  const out: number[] = [];
+  for (let i = 0; i < f.bytes.length; i += 8) out.push(view.getFloat64(i, true));
   return out;
 }
