@@ -1,0 +1,235 @@
+/**
+ * A bounds-checked FlatBuffer table reader (no schema, slots by number).
+ *
+ * Why not the `flatbuffers` runtime: its ByteBuffer reads past the end or at negative positions
+ * without any check (it trusts the buffer, like the C++ runtime without a Verifier), so a
+ * corrupted .dlc would give garbage or a RangeError deep inside. Here every vtable, table,
+ * vector and string position is checked against the buffer, and a work budget bounds how many
+ * vector elements a hostile file can make us visit. Problems throw FlatBufferError, which the
+ * caller turns into InputError('BAD_DLC').
+ */
+
+export class FlatBufferError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FlatBufferError';
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+export class FlatBuffer {
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  /** Vector elements we may still visit: bounds the work on crafted files (shared sub-tables). */
+  private budget: number;
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.budget = 64 * bytes.length + 1_000_000;
+  }
+
+  get length(): number {
+    return this.bytes.length;
+  }
+
+  check(pos: number, size: number, what: string): void {
+    if (!Number.isInteger(pos) || pos < 0 || size < 0 || pos + size > this.bytes.length) {
+      throw new FlatBufferError(`${what} at byte ${pos} (+${size}) is outside the ${this.bytes.length}-byte buffer`);
+    }
+  }
+
+  spend(count: number): void {
+    this.budget -= count;
+    if (this.budget < 0) throw new FlatBufferError('the buffer references far more elements than it can hold (corrupted offsets?)');
+  }
+
+  u8(pos: number): number {
+    this.check(pos, 1, 'a byte');
+    return this.view.getUint8(pos);
+  }
+  u16(pos: number): number {
+    this.check(pos, 2, 'a uint16');
+    return this.view.getUint16(pos, true);
+  }
+  i32(pos: number): number {
+    this.check(pos, 4, 'an int32');
+    return this.view.getInt32(pos, true);
+  }
+  u32(pos: number): number {
+    this.check(pos, 4, 'a uint32');
+    return this.view.getUint32(pos, true);
+  }
+  f32(pos: number): number {
+    this.check(pos, 4, 'a float32');
+    return this.view.getFloat32(pos, true);
+  }
+  f64(pos: number): number {
+    this.check(pos, 8, 'a float64');
+    return this.view.getFloat64(pos, true);
+  }
+  i64(pos: number): number {
+    this.check(pos, 8, 'an int64');
+    return Number(this.view.getBigInt64(pos, true));
+  }
+
+  /** The 4-character file identifier at bytes 4..8, or '' when not printable. */
+  identifier(): string {
+    if (this.bytes.length < 8) return '';
+    const id = String.fromCharCode(...this.bytes.subarray(4, 8));
+    return /^[\x20-\x7e]{4}$/.test(id) ? id : '';
+  }
+
+  /** The root table (uoffset at byte 0). */
+  root(): Table {
+    return this.tableAt(this.u32(0), 'the root table');
+  }
+
+  tableAt(pos: number, what: string): Table {
+    this.check(pos, 4, what);
+    const vtable = pos - this.i32(pos);
+    this.check(vtable, 4, `the vtable of ${what}`);
+    const vtableLength = this.u16(vtable);
+    const tableLength = this.u16(vtable + 2);
+    if (vtableLength < 4 || vtableLength % 2 !== 0) throw new FlatBufferError(`the vtable of ${what} has a bad length ${vtableLength}`);
+    this.check(vtable, vtableLength, `the vtable of ${what}`);
+    this.check(pos, tableLength, what);
+    return new Table(this, pos, vtable, vtableLength, tableLength);
+  }
+
+  /** Follows the uoffset stored at `pos`. */
+  deref(pos: number, what: string): number {
+    const target = pos + this.u32(pos);
+    this.check(target, 0, what);
+    return target;
+  }
+
+  stringAt(pos: number, what: string): string {
+    const length = this.u32(pos);
+    this.check(pos + 4, length, what);
+    return utf8.decode(this.bytes.subarray(pos + 4, pos + 4 + length));
+  }
+
+  /** [start of the elements, element count] of the vector at `pos`, checked for `elementSize`. */
+  vectorAt(pos: number, elementSize: number, what: string): [number, number] {
+    const count = this.u32(pos);
+    this.check(pos + 4, count * elementSize, what);
+    this.spend(count);
+    return [pos + 4, count];
+  }
+}
+
+/** One table: fields by vtable slot (0-based). Absent fields give the default. */
+export class Table {
+  constructor(
+    readonly fb: FlatBuffer,
+    readonly pos: number,
+    private readonly vtable: number,
+    private readonly vtableLength: number,
+    private readonly tableLength: number,
+  ) {}
+
+  /** Position of slot `slot`'s field, or 0 when absent. */
+  field(slot: number): number {
+    const entry = 4 + 2 * slot;
+    if (entry + 2 > this.vtableLength) return 0;
+    const offset = this.fb.u16(this.vtable + entry);
+    if (offset === 0) return 0;
+    if (offset >= this.tableLength) throw new FlatBufferError(`field ${slot} of the table at byte ${this.pos} lies outside the table`);
+    return this.pos + offset;
+  }
+
+  has(slot: number): boolean {
+    return this.field(slot) !== 0;
+  }
+
+  u8(slot: number, fallback = 0): number {
+    const at = this.field(slot);
+    return at === 0 ? fallback : this.fb.u8(at);
+  }
+  bool(slot: number, fallback = false): boolean {
+    const at = this.field(slot);
+    return at === 0 ? fallback : this.fb.u8(at) !== 0;
+  }
+  i32(slot: number, fallback = 0): number {
+    const at = this.field(slot);
+    return at === 0 ? fallback : this.fb.i32(at);
+  }
+  u32(slot: number, fallback = 0): number {
+    const at = this.field(slot);
+    return at === 0 ? fallback : this.fb.u32(at);
+  }
+  f32(slot: number, fallback = 0): number {
+    const at = this.field(slot);
+    return at === 0 ? fallback : this.fb.f32(at);
+  }
+  f64(slot: number, fallback = 0): number {
+    const at = this.field(slot);
+    return at === 0 ? fallback : this.fb.f64(at);
+  }
+  i64(slot: number, fallback = 0): number {
+    const at = this.field(slot);
+    return at === 0 ? fallback : this.fb.i64(at);
+  }
+
+  string(slot: number): string | undefined {
+    const at = this.field(slot);
+    return at === 0 ? undefined : this.fb.stringAt(this.fb.deref(at, 'a string'), `string field ${slot}`);
+  }
+
+  table(slot: number): Table | undefined {
+    const at = this.field(slot);
+    return at === 0 ? undefined : this.fb.tableAt(this.fb.deref(at, 'a sub-table'), `sub-table field ${slot}`);
+  }
+
+  tables(slot: number): Table[] {
+    const at = this.field(slot);
+    if (at === 0) return [];
+    const [start, count] = this.fb.vectorAt(this.fb.deref(at, 'a vector'), 4, `table vector field ${slot}`);
+    const out: Table[] = [];
+    for (let i = 0; i < count; i++) {
+      const p = start + 4 * i;
+      out.push(this.fb.tableAt(this.fb.deref(p, 'a vector element'), `element ${i} of vector field ${slot}`));
+    }
+    return out;
+  }
+
+  strings(slot: number): string[] {
+    const at = this.field(slot);
+    if (at === 0) return [];
+    const [start, count] = this.fb.vectorAt(this.fb.deref(at, 'a vector'), 4, `string vector field ${slot}`);
+    const out: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const p = start + 4 * i;
+      out.push(this.fb.stringAt(this.fb.deref(p, 'a vector element'), `string ${i} of vector field ${slot}`));
+    }
+    return out;
+  }
+
+  /** Vector of scalars: 'i32' | 'u32' | 'f32' | 'u8'. */
+  scalars(slot: number, kind: 'i32' | 'u32' | 'f32' | 'u8'): number[] {
+    const at = this.field(slot);
+    if (at === 0) return [];
+    const size = kind === 'u8' ? 1 : 4;
+    const [start, count] = this.fb.vectorAt(this.fb.deref(at, 'a vector'), size, `scalar vector field ${slot}`);
+    const out: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const p = start + size * i;
+      out.push(kind === 'u8' ? this.fb.u8(p) : kind === 'i32' ? this.fb.i32(p) : kind === 'u32' ? this.fb.u32(p) : this.fb.f32(p));
+    }
+    return out;
+  }
+
+  /** Length of a vector field without reading its elements (weights: never read). */
+  vectorLength(slot: number): number {
+    const at = this.field(slot);
+    if (at === 0) return 0;
+    return this.fb.u32(this.fb.deref(at, 'a vector'));
+  }
+
+  /** Slots present in the vtable (for diagnostics and exploration). */
+  slotCount(): number {
+    return (this.vtableLength - 4) / 2;
+  }
+}
