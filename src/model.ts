@@ -378,7 +378,9 @@ export type MatchRule =
   | 'user-rename'
   | 'snpe1-output-buffer'
   | 'snpe1-layer-param'
-  | 'tf-scope';
+  | 'tf-scope'
+  /** A weight FakeQuant, matched to the params of the layer that consumes it. */
+  | 'fakequant-consumer';
 
 export interface TensorMatch {
   readonly rule: MatchRule;

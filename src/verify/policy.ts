@@ -1,0 +1,232 @@
+/**
+ * Policy, applied after every finding was collected (STYLE.md habit 3): `--fail-on`, waivers and
+ * the config file. The exit code is a pure function of the final findings.
+ */
+import { PIPELINE, VERDICTS } from '../findings.js';
+import {
+  InputError,
+  type PipelineCode,
+  type PipelineFinding,
+  type ResultKind,
+  type Summary,
+  type Verdict,
+  type VerifyResult,
+} from '../model.js';
+
+const KINDS: readonly ResultKind[] = ['ok', 'info', 'warn', 'fail'];
+
+function isVerdict(code: string): code is Verdict {
+  return Object.prototype.hasOwnProperty.call(VERDICTS, code);
+}
+
+function isPipelineCode(code: string): code is PipelineCode {
+  return Object.prototype.hasOwnProperty.call(PIPELINE, code);
+}
+
+function isKind(code: string): code is ResultKind {
+  return (KINDS as readonly string[]).includes(code);
+}
+
+/**
+ * Glob on tensor names: `*` any run, `?` one character, everything else literal. Iterative with one
+ * backtrack point, so linear-ish and never catastrophic on long names.
+ */
+export function globMatch(glob: string, text: string): boolean {
+  let g = 0;
+  let t = 0;
+  let starG = -1;
+  let starT = 0;
+  while (t < text.length) {
+    const c = glob[g];
+    if (c === '*') {
+      starG = g++;
+      starT = t;
+    } else if (c !== undefined && (c === '?' || c === text[t])) {
+      g++;
+      t++;
+    } else if (starG >= 0) {
+      g = starG + 1;
+      t = ++starT;
+    } else {
+      return false;
+    }
+  }
+  while (glob[g] === '*') g++;
+  return g === glob.length;
+}
+
+export interface Waiver {
+  readonly text: string;
+  readonly glob: string;
+  /** A verdict, a pipeline code, or undefined (every finding of the matching tensors). */
+  readonly code?: string;
+}
+
+/**
+ * `GLOB[:VERDICT]`. Tensor names contain `:` (`conv/Relu:0`), so the part after the last `:` is a
+ * code only when it is a known verdict or pipeline code.
+ */
+export function parseWaiver(text: string): Waiver {
+  const colon = text.lastIndexOf(':');
+  if (colon > 0) {
+    const code = text.slice(colon + 1);
+    if (isVerdict(code) || isPipelineCode(code)) return { text, glob: text.slice(0, colon), code };
+  }
+  if (text.length === 0) throw new InputError('USAGE', '--waive: expected GLOB[:VERDICT], got an empty string');
+  return { text, glob: text };
+}
+
+export interface FailOn {
+  readonly verdicts: ReadonlySet<string>;
+  readonly kinds: ReadonlySet<ResultKind>;
+  readonly isDefault: boolean;
+}
+
+/** `--fail-on` entries: verdict codes, pipeline codes, or kinds. Default: every fail-kind finding. */
+export function parseFailOn(values: readonly string[] | undefined): FailOn {
+  if (!values || values.length === 0) return { verdicts: new Set(), kinds: new Set(['fail']), isDefault: true };
+  const verdicts = new Set<string>();
+  const kinds = new Set<ResultKind>();
+  for (const raw of values) {
+    const v = raw.trim();
+    if (v === 'none') continue;
+    if (isKind(v)) kinds.add(v);
+    else if (isVerdict(v) || isPipelineCode(v)) verdicts.add(v);
+    else {
+      throw new InputError(
+        'USAGE',
+        `--fail-on ${v}: expected a verdict (${Object.keys(VERDICTS).join(', ')}), a pipeline code, a kind (${KINDS.join(', ')}) or none`,
+      );
+    }
+  }
+  return { verdicts, kinds, isDefault: false };
+}
+
+function fails(code: string, kind: ResultKind, failOn: FailOn): boolean {
+  return failOn.kinds.has(kind) || failOn.verdicts.has(code);
+}
+
+function waiverFor(waivers: readonly Waiver[], name: string, code: string): Waiver | undefined {
+  return waivers.find((w) => (w.code === undefined || w.code === code) && globMatch(w.glob, name));
+}
+
+export interface PolicyOutcome {
+  readonly results: VerifyResult[];
+  readonly pipeline: PipelineFinding[];
+  readonly summary: Summary;
+}
+
+/** Applies waivers and `--fail-on` to collected findings; computes the summary and the exit code. */
+export function applyPolicy(
+  results: readonly VerifyResult[],
+  pipeline: readonly PipelineFinding[],
+  options: { readonly waivers?: readonly Waiver[]; readonly failOn?: FailOn },
+): PolicyOutcome {
+  const waivers = options.waivers ?? [];
+  const failOn = options.failOn ?? parseFailOn(undefined);
+  const finalResults = results.map((r) => {
+    const w = waiverFor(waivers, r.tensor, r.verdict);
+    return w ? { ...r, waivedBy: w.text } : r;
+  });
+  const finalPipeline = pipeline.map((p) => {
+    // A pipeline finding is waived by its code (`*:OVERRIDE_PARAMS_FALSE` or `OVERRIDE_PARAMS_FALSE`).
+    const w = waivers.find((x) => x.code === p.code || (x.code === undefined && x.glob === p.code));
+    return w ? { ...p, waivedBy: w.text } : p;
+  });
+
+  const byVerdict = new Map<string, number>();
+  const byKind = new Map<ResultKind, number>();
+  for (const k of KINDS) byKind.set(k, 0);
+  let failing = 0;
+  for (const r of finalResults) {
+    byVerdict.set(r.verdict, (byVerdict.get(r.verdict) ?? 0) + 1);
+    byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
+    if (r.waivedBy === undefined && fails(r.verdict, r.kind, failOn)) failing++;
+  }
+  let pipelineFailing = 0;
+  for (const p of finalPipeline) if (p.waivedBy === undefined && fails(p.code, p.kind, failOn)) pipelineFailing++;
+
+  const exitCode: 0 | 1 = failing + pipelineFailing > 0 ? 1 : 0;
+  const waived = finalResults.filter((r) => r.waivedBy !== undefined).length;
+  const headline =
+    exitCode === 0
+      ? `verified: no failing finding${waived > 0 ? ` (${waived} waived)` : ''}`
+      : `verification failed: ${failing} tensor finding(s)${pipelineFailing > 0 ? ` and ${pipelineFailing} pipeline finding(s)` : ''} fail the run${waived > 0 ? ` (${waived} waived)` : ''}`;
+  return { results: finalResults, pipeline: finalPipeline, summary: { byVerdict, byKind, exitCode, headline } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The config file (`dlcverify.config.json`)
+// ---------------------------------------------------------------------------------------------
+
+export interface ToleranceOverride {
+  /** Glob on tensor names. */
+  readonly tensor: string;
+  /** Added to the tolerance of every field (absolute, in the field's unit). */
+  readonly absolute: number;
+}
+
+export interface VerifyConfig {
+  readonly renames: readonly string[];
+  readonly waivers: readonly string[];
+  readonly failOn?: readonly string[];
+  readonly tolerances: readonly ToleranceOverride[];
+}
+
+const CONFIG_KEYS = new Set(['$schema', 'renames', 'rename', 'waivers', 'waive', 'failOn', 'fail-on', 'tolerances']);
+
+function stringList(value: unknown, key: string, file: string): string[] {
+  if (value === undefined) return [];
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || !list.every((v) => typeof v === 'string')) {
+    throw new InputError('BAD_CONFIG', `${file}: "${key}" must be a string or a list of strings`, { file, pointer: `/${key}` });
+  }
+  return list as string[];
+}
+
+/**
+ * Parses the config file text. Shape:
+ * `{ "renames": ["REGEX=>REPLACEMENT"], "waivers": ["GLOB[:VERDICT]"], "failOn": ["fail", "warn"],
+ *    "tolerances": [{ "tensor": "GLOB", "absolute": 1e-6 }] }`.
+ */
+export function parseConfig(text: string, file: string): VerifyConfig {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new InputError('BAD_CONFIG', `${file}: not valid JSON (${(err as Error).message})`, { file });
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new InputError('BAD_CONFIG', `${file}: expected a JSON object with renames, waivers, failOn, tolerances`, { file });
+  }
+  const obj = data as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    if (!CONFIG_KEYS.has(key)) {
+      throw new InputError('BAD_CONFIG', `${file}: unknown key "${key}" (expected renames, waivers, failOn, tolerances)`, { file, pointer: `/${key}` });
+    }
+  }
+  const get = (key: string): unknown => (Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined);
+  const renames = [...stringList(get('renames'), 'renames', file), ...stringList(get('rename'), 'rename', file)];
+  const waivers = [...stringList(get('waivers'), 'waivers', file), ...stringList(get('waive'), 'waive', file)];
+  const failOnRaw = get('failOn') ?? get('fail-on');
+  const tolerancesRaw = get('tolerances') ?? [];
+  if (!Array.isArray(tolerancesRaw)) throw new InputError('BAD_CONFIG', `${file}: "tolerances" must be a list`, { file, pointer: '/tolerances' });
+  const tolerances = tolerancesRaw.map((t: unknown, i: number): ToleranceOverride => {
+    const o = t as Record<string, unknown> | null;
+    const tensor = o && typeof o === 'object' ? o['tensor'] : undefined;
+    const absolute = o && typeof o === 'object' ? o['absolute'] : undefined;
+    if (typeof tensor !== 'string' || typeof absolute !== 'number' || !Number.isFinite(absolute) || absolute < 0) {
+      throw new InputError('BAD_CONFIG', `${file}: tolerances[${i}] must be {"tensor": "GLOB", "absolute": non-negative number}`, {
+        file,
+        pointer: `/tolerances/${i}`,
+      });
+    }
+    return { tensor, absolute };
+  });
+  return {
+    renames,
+    waivers,
+    ...(failOnRaw !== undefined ? { failOn: stringList(failOnRaw, 'failOn', file) } : {}),
+    tolerances,
+  };
+}
