@@ -11,6 +11,11 @@
  *   1.x    `output encoding: min …`  `weight encoding: min …`  `weight encoding 1: …`  `bias encoding: …`
  *   I/O    a cell starting `bitwidth 8, min …` in the Input/Output Name tables (text or CSV)
  * Plain substring tests: no regex runs on these (possibly huge) lines.
+ *
+ * What counts as "reported": a diagnostic at the line itself; for CSV, a diagnostic at the first
+ * line of the record the line belongs to (a damaged quote makes one record of several lines, as
+ * Python's csv reads it); for per-channel lines, a diagnostic at any line of the same run of
+ * `<name> encoding for channel_K` lines (the parser reports a broken group once).
  */
 import type { DlcModel } from '../../src/model.js';
 
@@ -103,19 +108,54 @@ export function accountEncodingLines(text: string, model: DlcModel): EncodingLin
   let graphIndex = 0;
   const graphOf = new Map<number, number>();
   const lines = text.split('\n');
+  const csv = model.format === 'dlc-info-csv';
+  // CSV: the line where the record holding each line starts (an open quote continues a record).
+  const recordStart: number[] = [];
+  let open = false;
+  let start = 1;
+  // Per-channel runs: the first line of the run of `<name> encoding for channel_K` lines.
+  const runStart: number[] = [];
+  let runName: string | undefined;
+  let runFirst = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
+    const n = i + 1;
+    if (!open) start = n;
+    recordStart[n] = start;
+    if (csv) {
+      let quotes = 0;
+      for (let q = line.indexOf('"'); q !== -1; q = line.indexOf('"', q + 1)) quotes++;
+      if (quotes % 2 === 1) open = !open;
+    }
     if (line.includes('Info of graph:')) graphIndex++;
     const cell = encodingCell(line);
+    const channelAt = cell?.indexOf(' encoding for channel_') ?? -1;
+    const name = cell !== undefined && channelAt > 0 ? cell.slice(0, channelAt) : undefined;
+    if (name !== undefined) {
+      if (name !== runName) runFirst = n;
+      runStart[n] = runFirst;
+    } else if (runName !== undefined && line.includes('axis-quant:')) {
+      runStart[n] = runFirst; // the axis-quant line closes the run: a diagnostic there covers it
+    }
+    runName = name;
     if (cell === undefined) continue;
-    present.push(i + 1);
-    cells.set(i + 1, cell);
-    graphOf.set(i + 1, graphIndex);
+    present.push(n);
+    cells.set(n, cell);
+    graphOf.set(n, graphIndex);
   }
+  const isAccounted = (n: number): boolean => {
+    const r = recordStart[n] ?? n;
+    return parsed.has(n) || reported.has(n) || parsed.has(r) || reported.has(r);
+  };
+  const reportedRuns = new Set<number>();
+  for (const n of reported) if (runStart[n] !== undefined) reportedRuns.add(runStart[n]!);
   const accountedTexts = new Set<string>();
-  for (const n of present) if (parsed.has(n) || reported.has(n)) accountedTexts.add(`${graphOf.get(n)}\u0000${cells.get(n)}`);
+  for (const n of present) if (isAccounted(n)) accountedTexts.add(`${graphOf.get(n)}\u0000${cells.get(n)}`);
   const unaccounted = present.filter(
-    (n) => !parsed.has(n) && !reported.has(n) && !accountedTexts.has(`${graphOf.get(n)}\u0000${cells.get(n)}`),
+    (n) =>
+      !isAccounted(n) &&
+      !(cells.get(n)!.includes(' encoding for channel_') && reportedRuns.has(runStart[n]!)) &&
+      !accountedTexts.has(`${graphOf.get(n)}\u0000${cells.get(n)}`),
   );
   return { present, unaccounted };
 }

@@ -258,6 +258,11 @@ export class DumpBuilder {
       this.nextTableTitle = text.slice(0, -1);
       return;
     }
+    if (holdsEncoding(text)) {
+      // An op row that lost its table (damaged header or separator): never file it as metadata.
+      this.diags.add('DUMP_UNPARSED_ENCODING', `an encoding outside any op table: not read: \`${text.length > 120 ? `${text.slice(0, 120)}…` : text}\``, line);
+      return;
+    }
     const colon = text.indexOf(':');
     if (colon > 0 && colon < 80) {
       this.label(text.slice(0, colon).trim(), text.slice(colon + 1).trim(), line);
@@ -805,4 +810,16 @@ export class DumpBuilder {
         return 'qairt-2.2x';
     }
   }
+}
+
+/** A header/footer line that holds an encoding in the dump grammar (plain substring tests). */
+function holdsEncoding(text: string): boolean {
+  return (
+    text.includes(' encoding : bitwidth') ||
+    text.includes(' encoding for channel_') ||
+    text.includes(' encoding:  bitwidth') ||
+    text.includes('output encoding: min') ||
+    text.includes('weight encoding') ||
+    text.includes('bias encoding: min')
+  );
 }
