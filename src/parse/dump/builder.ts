@@ -298,12 +298,22 @@ export class DumpBuilder {
       } else {
         this.startTable({ kind: 'other', title: this.nextTableTitle ?? first, rows: 0, line }, width, line);
         this.nextTableTitle = undefined;
+        this.reportUnreadEncoding(cells, line);
         return;
       }
     }
     t.rows++;
     if (t.kind === 'ops') this.opRow(t.columns, cells, line);
     else if (t.kind === 'io') this.ioRow(t.which, t.columns, cells, line);
+    else this.reportUnreadEncoding(cells, line);
+  }
+
+  /** A row of a table that is not read (damaged header, unknown table) may still hold an encoding: say so, per line. */
+  private reportUnreadEncoding(cells: readonly string[], line: number): void {
+    const cell = cells.find(holdsEncoding);
+    if (cell !== undefined) {
+      this.diags.add('DUMP_UNPARSED_ENCODING', `an encoding in a table that is not read: \`${cell.length > 120 ? `${cell.slice(0, 120)}…` : cell}\``, line);
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -820,6 +830,7 @@ function holdsEncoding(text: string): boolean {
     text.includes(' encoding:  bitwidth') ||
     text.includes('output encoding: min') ||
     text.includes('weight encoding') ||
-    text.includes('bias encoding: min')
+    text.includes('bias encoding: min') ||
+    (text.startsWith('bitwidth ') && text.includes(', min ')) // an I/O table Encoding Info cell
   );
 }
