@@ -9,7 +9,10 @@
 import type { DlcModel, Graph } from '../model.js';
 import {
   dumpTextHeaderLines,
+  footer1xLines,
+  footerLines,
   graphOpRows,
+  noteLines,
   ioCells,
   opHeader,
   resolveWriteOptions,
@@ -31,26 +34,19 @@ export function csvRecord(cells: readonly string[]): string {
   return cells.map(csvField).join(',');
 }
 
-const NOTE_LINES = [
-  'Note: The supported runtimes column assumes a processor target of Snapdragon 855',
-  'Key : A:AIP',
-  '      D:DSP',
-  '      G:GPU',
-  '      C:CPU',
-  '',
-];
 
-function* graphRecords(graph: Graph, options: ResolvedWriteOptions): Generator<string> {
+function* graphRecords(graph: Graph, options: ResolvedWriteOptions, model: DlcModel): Generator<string> {
   if (options.family === 'qairt-2.2x') yield csvRecord([`Info of graph: ${graph.name}`]);
   yield csvRecord(opHeader(options.family));
   for (const row of graphOpRows(graph, options)) yield csvRecord(row);
-  for (const line of NOTE_LINES) yield csvRecord([line]);
+  for (const line of noteLines(graph, model)) yield csvRecord([line]);
+  yield csvRecord(['']);
   if (options.family === 'snpe-1.4x-1.6x' || options.family === 'snpe-1.2x-1.3x' || options.family === 'snpe-1.17') return;
   yield csvRecord(['Input Name', 'Dimensions', 'Type', 'Encoding Info']);
   for (const row of graph.inputs) yield csvRecord(ioCells(row, options));
   yield csvRecord(['Output Name', 'Dimensions', 'Type', 'Encoding Info']);
   for (const row of graph.outputs) yield csvRecord(ioCells(row, options));
-  for (const [label, value] of graph.footer) yield csvRecord([`${label}: ${value}`]);
+  for (const line of footerLines(graph.footer, options.family)) yield csvRecord([line]);
 }
 
 /** CSV records (no line endings), streamed. */
@@ -61,14 +57,9 @@ export function* dumpCsvRecords(model: DlcModel, options: DumpWriteOptions = {})
     yield csvRecord([line]);
   }
   const graphs = resolved.family === 'qairt-2.2x' ? model.graphs : model.graphs.slice(0, 1);
-  for (const graph of graphs) yield* graphRecords(graph, resolved);
+  for (const graph of graphs) yield* graphRecords(graph, resolved, model);
   if (resolved.family !== 'qairt-2.2x' && resolved.family !== 'snpe-2.12') {
-    const md = model.metadata;
-    const graph = model.graphs[0];
-    if (graph) for (const [label, value] of graph.footer) yield csvRecord([`${label}: ${value}`]);
-    if (md.converterCommand) yield csvRecord([`Converter command: ${md.converterCommand.text}`]);
-    if (md.quantizerCommand !== undefined) yield csvRecord([`Quantizer command: ${md.quantizerCommand === null ? 'N/A' : md.quantizerCommand.text}`]);
-    if (md.converterVersion !== undefined) yield csvRecord([`DLC created with converter version: ${md.converterVersion}`]);
+    for (const line of footer1xLines(model, resolved)) yield csvRecord([line]);
   }
 }
 

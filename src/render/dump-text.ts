@@ -345,13 +345,17 @@ export function ioCells(row: IoRow, options: ResolvedWriteOptions): string[] {
   return [row.name, row.dims, row.dtype, row.encoding ? grid2x(row.encoding, num) : 'No encoding info for this tensor'];
 }
 
-const NOTE_LINES = [
-  'Note: The supported runtimes column assumes a processor target of Snapdragon 855',
-  'Key : A:AIP',
-  '      D:DSP',
-  '      G:GPU',
-  '      C:CPU',
-];
+const DEFAULT_NOTE = 'The supported runtimes column assumes a processor target of Snapdragon 855';
+const KEY_LINES = ['Key : A:AIP', '      D:DSP', '      G:GPU', '      C:CPU'];
+
+/** The `Note:` line (the parser keeps it among the footer labels) and the runtimes key. */
+export function noteLines(graph: Graph | undefined, model?: DlcModel): string[] {
+  const note = graph?.footer.get('Note') ?? model?.metadata.other.get('Note') ?? DEFAULT_NOTE;
+  return [`Note: ${note}`, ...KEY_LINES];
+}
+
+/** Multi-line footer values (`Est. Steady-State Memory Needed to Run:` then `- On Linux CPU: …`), joined with `; ` by the parser. */
+const MULTI_LINE_LABEL = 'Est. Steady-State Memory Needed to Run';
 
 function* ioTableLines(title: string, rows: readonly IoRow[], options: ResolvedWriteOptions): Generator<string> {
   const header = [title, 'Dimensions', 'Type', 'Encoding Info'];
@@ -366,17 +370,28 @@ function* ioTableLines(title: string, rows: readonly IoRow[], options: ResolvedW
   yield dashes;
 }
 
-function* footerLines(footer: ReadonlyMap<string, string>): Generator<string> {
-  for (const [label, value] of footer) yield `${label}: ${value}`;
+export function* footerLines(footer: ReadonlyMap<string, string>, family?: TextFamily): Generator<string> {
+  for (const [label, value] of footer) {
+    if (label === 'Note') continue;
+    if (label === MULTI_LINE_LABEL && value.startsWith('On ')) {
+      yield `${label}: `;
+      for (const part of value.split('; ')) yield `- ${part}`;
+    } else if (label === 'Total parameters' && family === 'snpe-1.17') {
+      yield `Total parameters ${value}`; // 1.17 prints no colon here
+    } else {
+      yield `${label}: ${value}`;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Whole dumps
 // ---------------------------------------------------------------------------------------------
 
+/** `N/A` when the DLC was never quantized (`null`); empty when the dump printed nothing (`undefined`). */
 function commandText(command: { readonly text: string } | null | undefined): string {
-  if (command === null || command === undefined) return 'N/A';
-  return command.text;
+  if (command === null) return 'N/A';
+  return command?.text ?? '';
 }
 
 /** Header lines up to the first graph (2.x) or up to the op table (1.x). */
@@ -398,12 +413,12 @@ export function* dumpTextHeaderLines(model: DlcModel, options: ResolvedWriteOpti
   if (!is1x(options.family)) {
     yield `Converter command: ${commandText(md.converterCommand)}`;
     yield `Quantizer command: ${commandText(md.quantizerCommand)}`;
-    yield `DLC created with converter version: ${md.converterVersion ?? 'N/A'}`;
+    yield `DLC created with converter version: ${md.converterVersion ?? ''}`;
   }
 }
 
 /** One graph block: 2.2x writes `=`, `Info of graph:`, the op table, Note/Key, I/O tables, footer. */
-export function* dumpTextGraphLines(graph: Graph, options: ResolvedWriteOptions): Generator<string> {
+export function* dumpTextGraphLines(graph: Graph, options: ResolvedWriteOptions, model?: DlcModel): Generator<string> {
   const header = opHeader(options.family);
   const rows = graphOpRows(graph, options);
   const widths = columnWidths(header, rows);
@@ -417,9 +432,9 @@ export function* dumpTextGraphLines(graph: Graph, options: ResolvedWriteOptions)
   yield headerLine;
   yield dashes;
   for (const row of rows) yield padRow(row, widths);
+  if (options.family === 'snpe-1.17') return; // 1.17 closes the table with no separator and prints no Note/Key
   yield dashes;
-  if (options.family === 'snpe-1.17') return;
-  yield* NOTE_LINES;
+  yield* noteLines(graph, model);
   yield '';
   if (is1x(options.family)) return;
   yield* ioTableLines('Input Name', graph.inputs, options);
@@ -429,17 +444,26 @@ export function* dumpTextGraphLines(graph: Graph, options: ResolvedWriteOptions)
 
 const HEADER_LABELS = new Set(['Model Version', 'Model Copyright', 'Converter command', 'Quantizer command', 'DLC created with converter version']);
 
-/** 1.x footer: graph totals, then the commands, version and the rest of the metadata. */
-function* dumpText1xFooterLines(model: DlcModel, options: ResolvedWriteOptions): Generator<string> {
+/** 1.x footer: the totals, then the commands and version, then the rest (`Layers used by DLC`, memory). No closing dashes. */
+export function* footer1xLines(model: DlcModel, options: ResolvedWriteOptions): Generator<string> {
   const md = model.metadata;
-  const graph = model.graphs[0];
-  if (graph) yield* footerLines(graph.footer);
+  const labels = new Map([...(model.graphs[0]?.footer ?? []), ...md.other].filter(([label]) => !HEADER_LABELS.has(label)));
+  const totals = new Map([...labels].filter(([label]) => TOTALS.has(label)));
+  const rest = new Map([...labels].filter(([label]) => !TOTALS.has(label)));
+  yield* footerLines(totals, options.family);
   if (md.converterCommand) yield `Converter command: ${md.converterCommand.text}`;
   if (options.family !== 'snpe-1.17' && md.quantizerCommand !== undefined) yield `Quantizer command: ${commandText(md.quantizerCommand)}`;
   if (md.converterVersion !== undefined) yield `DLC created with converter version: ${md.converterVersion}`;
-  for (const [label, value] of md.other) if (!HEADER_LABELS.has(label) && !graph?.footer.has(label)) yield `${label}: ${value}`;
-  if (options.family === 'snpe-1.4x-1.6x' && graph) {
-    yield '-'.repeat(padRow(opHeader(options.family), columnWidths(opHeader(options.family), graphOpRows(graph, options))).length);
+  yield* footerLines(rest, options.family);
+}
+
+const TOTALS = new Set(['Total parameters', 'Total MACs per inference']);
+
+function* dumpText1xFooterLines(model: DlcModel, options: ResolvedWriteOptions, tableWidth: number): Generator<string> {
+  yield* footer1xLines(model, options);
+  if (options.family === 'snpe-1.4x-1.6x') {
+    yield '-'.repeat(tableWidth);
+    yield '';
   }
 }
 
@@ -450,11 +474,17 @@ export function* dumpTextLines(model: DlcModel, options: DumpWriteOptions = {}):
   if (is1x(resolved.family) || resolved.family === 'snpe-2.12') {
     // One table: 1.x and 2.12 have no graph blocks (a multi-graph model writes its first graph).
     const graph = model.graphs[0];
-    if (graph) yield* dumpTextGraphLines(graph, resolved);
-    if (is1x(resolved.family)) yield* dumpText1xFooterLines(model, resolved);
+    let tableWidth = 0;
+    if (graph) {
+      for (const line of dumpTextGraphLines(graph, resolved, model)) {
+        if (tableWidth === 0 && line.startsWith('| Id')) tableWidth = line.length;
+        yield line;
+      }
+    }
+    if (is1x(resolved.family)) yield* dumpText1xFooterLines(model, resolved, tableWidth);
     return;
   }
-  for (const graph of model.graphs) yield* dumpTextGraphLines(graph, resolved);
+  for (const graph of model.graphs) yield* dumpTextGraphLines(graph, resolved, model);
 }
 
 /** The whole dump as one string, `\n`-terminated lines. */
