@@ -146,7 +146,14 @@ export interface TensorEncoding {
   readonly axis?: number;
   /** How many channels the tensor has (`num_elements`), whether or not all were printed. */
   readonly channelCount?: number;
-  /** False when a dump printed only channel 0 (no `-d`): verify checks channel 0 and the count. */
+  /**
+   * False when a dump printed only channel 0 (no `-d`): verify checks channel 0 and the count.
+   * SNPE 1.x per-channel weights (`weight encoding: …` then `axis-quant: axis: A, num_elements: N`):
+   * the dump prints one overall encoding and never the channels. The dump parser keeps it as the
+   * only element of `channels` WITHOUT a `channel` index (it is not channel 0), with layout
+   * `per-channel`, `axis` A, `channelCount` N and `allChannelsPresent` false: a verifier can check
+   * the count and compare the overall grid with the source's envelope, never channel by channel.
+   */
   readonly allChannelsPresent: boolean;
   /** v4 `isOverridden` / QNN `is_overridden`: the SDK says this came from the overrides file. */
   readonly isOverridden?: boolean;
@@ -172,7 +179,13 @@ export interface Tensor {
   readonly producer?: { readonly op: string; readonly type: string };
   readonly consumers: readonly string[];
   readonly encoding?: TensorEncoding;
-  /** SNPE 1.x params: the layer whose `weight encoding` / `bias encoding` this is. */
+  /**
+   * SNPE 1.x params: the layer whose `weight encoding` / `bias encoding` this is. 1.x encoding lines
+   * do not name their tensor, so the dump parser names them after the layer, as Qualcomm's own
+   * comparer does: `weight encoding` -> `<layer>.weight`, `weight encoding K` (K ≥ 1, e.g. LSTM
+   * gates) -> `<layer>.weight_K`, `bias encoding` -> `<layer>.bias`. Their role is `param`, their
+   * only consumer the layer. (`output encoding` lines go to the layer's output buffers by position.)
+   */
   readonly layer?: string;
   readonly paramKind?: 'weight' | 'bias';
   /** First line (or entry) where this tensor was seen. */
@@ -208,6 +221,10 @@ export interface IoRow {
 }
 
 export interface Graph {
+  /**
+   * `Info of graph: <name>` in 2.2x+ dumps. Single-graph dumps (SNPE 1.x, 2.5, 2.12) have no graph
+   * name: the dump parser uses the DLC's file name without `.dlc` from the `DLC info for:` line.
+   */
   readonly name: string;
   readonly ops: readonly Op[];
   /** Every tensor by name, in first-seen order. Names repeat across graphs, never within one. */
@@ -231,7 +248,10 @@ export interface ModelMetadata {
   readonly modelVersion?: string;
   readonly copyright?: string;
   readonly converterCommand?: Command;
-  /** `null` when the dump says `Quantizer command: N/A` (the DLC was never quantized). */
+  /**
+   * `null` when the dump says `Quantizer command: N/A` (the DLC was never quantized); absent when
+   * the dump prints no quantizer line at all (SNPE 1.17).
+   */
   readonly quantizerCommand?: Command | null;
   readonly converterVersion?: string;
   /** Other header/footer lines by label (`Total parameters`, `Layers used by DLC`, …). */

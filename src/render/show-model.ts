@@ -1,4 +1,44 @@
-import type { DlcModel } from '../model.js';
+/**
+ * `dlcverify show <dump|.dlc|net.json>`: every encoding the model holds, as a table, JSON or CSV.
+ *
+ * ## The `--format json` contract (for scripts; also in the README, "show --format json")
+ *
+ * ```
+ * {
+ *   "file": "info.txt", "format": "dlc-info-text", "family": "qairt-2.2x",
+ *   "metadata": {
+ *     "modelVersion": "N/A" | null, "copyright": … | null, "converterVersion": … | null,
+ *     "converterCommand": { "tool": "snpe-onnx-to-dlc", "text": "…", "options": { "key": "value", … } } | null,
+ *     "quantizerCommand": { …same… } | "N/A" (the dump says the DLC was never quantized) | null (not printed),
+ *     "other": { "Total parameters": "…", … }
+ *   },
+ *   "graphs": [ { "name": "…", "ops": 239, "tensors": 382, "encodings": 382,
+ *                 "inputs": ["images"], "outputs": ["output0"], "footer": { "Ops used by Graph": "…" } } ],
+ *   "encodings": [
+ *     { "tensor": "images", "graph": "…", "op": "/model.0/conv/Conv", "opType": "Conv2d",
+ *       "role": "graph-input" | "graph-output" | "activation" | "param", "dtype": "uFxp_8" | null,
+ *       "layout": "per-tensor" | "per-channel" | …, "bitwidth": 8,
+ *       "min": -1, "max": 0.9921875, "scale": 0.0078125, "offset": -128,
+ *       "channel": 0,                       // only for per-channel encodings that name their channel
+ *       "axis": 3, "channelCount": 32, "allChannelsPresent": false,   // per-channel only
+ *       "layer": "conv1", "paramKind": "weight",                      // SNPE 1.x params only
+ *       "line": 14 }                        // where the dump printed it (null for binary inputs)
+ *   ],
+ *   "diagnostics": [ { "code": "DUMP_TRUNCATED", "severity": "warning", "detail": "…", "line": 120 } ]
+ * }
+ * ```
+ * - `encodings` holds ONE ELEMENT PER (tensor, channel): a per-tensor encoding is one element, a
+ *   per-channel one is one element per printed channel. `scale` is SNPE 1.x's `delta`.
+ * - Numbers are JSON numbers; JSON cannot carry non-finite values, so those are the strings
+ *   `"inf"`, `"-inf"`, `"nan"`.
+ * - `op` is the producer for activations and graph outputs, the first consumer for graph inputs
+ *   and 2.x params, and the layer for SNPE 1.x params.
+ * - Keys chosen by users (option names, footer labels) are data: a key `__proto__` is an ordinary
+ *   property of the printed object.
+ */
+import Table from 'cli-table3';
+import { InputError, type DlcModel, type Encoding, type Graph, type PrintedNumber, type Tensor } from '../model.js';
+import { formatPrinted } from '../numeric.js';
 
 export interface ShowRenderOptions {
   readonly format: string;
@@ -6,7 +46,192 @@ export interface ShowRenderOptions {
   readonly color: boolean;
 }
 
-// Placeholder until issue 2 lands.
-export function renderModel(model: DlcModel, _options: ShowRenderOptions): string {
-  return `${model.file}: ${model.graphs.length} graph(s)\n`;
+/** One (tensor, channel) encoding, flat. */
+interface EncodingRow {
+  readonly tensor: Tensor;
+  readonly graph: string;
+  readonly op: string | undefined;
+  readonly opType: string | undefined;
+  readonly encoding: NonNullable<Tensor['encoding']>;
+  readonly grid: Encoding;
+}
+
+export function renderModel(model: DlcModel, options: ShowRenderOptions): string {
+  const graphs = selectGraphs(model, options.graph);
+  const rows = encodingRows(graphs);
+  switch (options.format) {
+    case 'json':
+      return `${JSON.stringify(toJson(model, graphs, rows), null, 2)}\n`;
+    case 'csv':
+      return toCsv(rows);
+    case 'table':
+      return toTable(model, graphs, rows, options.color);
+    default:
+      throw new InputError('USAGE', `show prints a model as table, json or csv, not ${options.format}`);
+  }
+}
+
+function selectGraphs(model: DlcModel, name: string | undefined): readonly Graph[] {
+  if (name === undefined) return model.graphs;
+  const found = model.graphs.filter((g) => g.name === name);
+  if (found.length === 0) {
+    const names = model.graphs.map((g) => g.name).join(', ');
+    throw new InputError('USAGE', `${model.file}: no graph named "${name}" (graphs: ${names === '' ? 'none' : names})`);
+  }
+  return found;
+}
+
+function encodingRows(graphs: readonly Graph[]): EncodingRow[] {
+  const rows: EncodingRow[] = [];
+  for (const graph of graphs) {
+    const opTypes = new Map<string, string>();
+    for (const op of graph.ops) opTypes.set(op.name, op.type);
+    for (const tensor of graph.tensors.values()) {
+      const encoding = tensor.encoding;
+      if (encoding === undefined) continue;
+      const op = tensor.producer?.op ?? tensor.layer ?? tensor.consumers[0];
+      const opType = tensor.producer?.type ?? (op === undefined ? undefined : opTypes.get(op));
+      for (const grid of encoding.channels) rows.push({ tensor, graph: graph.name, op, opType, encoding, grid });
+    }
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+// ---------------------------------------------------------------------------------------------
+
+/** A JSON number, or "inf"/"-inf"/"nan" (JSON has no non-finite numbers). */
+function jsonNumber(n: number): number | string {
+  if (Number.isFinite(n)) return n;
+  if (Number.isNaN(n)) return 'nan';
+  return n > 0 ? 'inf' : '-inf';
+}
+
+/** A plain object from user-chosen keys: `__proto__` and `constructor` stay ordinary data. */
+function record(entries: Iterable<readonly [string, unknown]>): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of entries) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+function commandJson(c: NonNullable<DlcModel['metadata']['converterCommand']>): unknown {
+  return { tool: c.tool, text: c.text, options: record(c.options) };
+}
+
+function toJson(model: DlcModel, graphs: readonly Graph[], rows: readonly EncodingRow[]): unknown {
+  const m = model.metadata;
+  const q = m.quantizerCommand;
+  return {
+    file: model.file,
+    format: model.format,
+    family: model.family,
+    metadata: {
+      modelVersion: m.modelVersion ?? null,
+      copyright: m.copyright ?? null,
+      converterCommand: m.converterCommand === undefined ? null : commandJson(m.converterCommand),
+      quantizerCommand: q === undefined ? null : q === null ? 'N/A' : commandJson(q),
+      converterVersion: m.converterVersion ?? null,
+      other: record(m.other),
+    },
+    graphs: graphs.map((g) => ({
+      name: g.name,
+      ops: g.ops.length,
+      tensors: g.tensors.size,
+      encodings: rows.filter((r) => r.graph === g.name).length,
+      inputs: g.inputs.map((r) => r.name),
+      outputs: g.outputs.map((r) => r.name),
+      footer: record(g.footer),
+    })),
+    encodings: rows.map((r) => {
+      const e = r.encoding;
+      return {
+        tensor: r.tensor.name,
+        graph: r.graph,
+        op: r.op ?? null,
+        opType: r.opType ?? null,
+        role: r.tensor.role,
+        dtype: r.tensor.dtype ?? null,
+        layout: e.layout,
+        bitwidth: r.grid.bitwidth,
+        min: jsonNumber(r.grid.min.value),
+        max: jsonNumber(r.grid.max.value),
+        scale: jsonNumber(r.grid.scale.value),
+        offset: jsonNumber(r.grid.offset.value),
+        ...(r.grid.channel === undefined ? {} : { channel: r.grid.channel }),
+        ...(e.layout === 'per-tensor'
+          ? {}
+          : { axis: e.axis ?? null, channelCount: e.channelCount ?? null, allChannelsPresent: e.allChannelsPresent }),
+        ...(r.tensor.layer === undefined ? {} : { layer: r.tensor.layer }),
+        ...(r.tensor.paramKind === undefined ? {} : { paramKind: r.tensor.paramKind }),
+        line: r.grid.at.line ?? null,
+      };
+    }),
+    diagnostics: model.diagnostics.map((d) => ({ code: d.code, severity: d.severity, detail: d.detail, line: d.at.line ?? null })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV and table
+// ---------------------------------------------------------------------------------------------
+
+const COLUMNS = ['graph', 'tensor', 'op', 'op type', 'role', 'dtype', 'bitwidth', 'min', 'max', 'scale', 'offset', 'channel', 'line'] as const;
+
+function cellsOf(r: EncodingRow): string[] {
+  const channel = r.grid.channel ?? (r.encoding.layout === 'per-tensor' ? '' : 'all');
+  return [
+    r.graph,
+    r.tensor.name,
+    r.op ?? '',
+    r.opType ?? '',
+    r.tensor.role,
+    r.tensor.dtype ?? '',
+    String(r.grid.bitwidth),
+    printed(r.grid.min),
+    printed(r.grid.max),
+    printed(r.grid.scale),
+    printed(r.grid.offset),
+    String(channel),
+    r.grid.at.line === undefined ? '' : String(r.grid.at.line),
+  ];
+}
+
+function printed(n: PrintedNumber): string {
+  return formatPrinted(n);
+}
+
+function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function toCsv(rows: readonly EncodingRow[]): string {
+  const lines = [COLUMNS.join(',')];
+  for (const r of rows) lines.push(cellsOf(r).map(csvField).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+function toTable(model: DlcModel, graphs: readonly Graph[], rows: readonly EncodingRow[], color: boolean): string {
+  const multiGraph = graphs.length > 1;
+  const head = (multiGraph ? COLUMNS : COLUMNS.slice(1)).map((c) => c);
+  // No line between rows: a model has hundreds of encodings.
+  const chars = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+  const table = new Table({ head, chars, ...(color ? {} : { style: { head: [], border: [] } }) });
+  for (const r of rows) {
+    const cells = cellsOf(r);
+    table.push(multiGraph ? cells : cells.slice(1));
+  }
+  const out: string[] = [];
+  const ops = graphs.reduce((n, g) => n + g.ops.length, 0);
+  const tensors = graphs.reduce((n, g) => n + g.tensors.size, 0);
+  out.push(`${model.file}: ${model.format}, family ${model.family}`);
+  out.push(`${graphs.length} graph(s) (${graphs.map((g) => g.name).join(', ')}), ${ops} op(s), ${tensors} tensor(s), ${rows.length} encoding(s)`);
+  const q = model.metadata.quantizerCommand;
+  if (q === null) out.push('Quantizer command: N/A (the DLC was never quantized)');
+  if (rows.length > 0) out.push(table.toString());
+  else out.push('No encodings: every tensor is float (or the dump holds no op table).');
+  if (model.diagnostics.length > 0) {
+    out.push(`${model.diagnostics.length} diagnostic(s):`);
+    for (const d of model.diagnostics) out.push(`  ${d.at.line === undefined ? '' : `line ${d.at.line}: `}${d.severity} ${d.code}: ${d.detail}`);
+  }
+  return `${out.join('\n')}\n`;
 }

@@ -57,6 +57,8 @@ interface MutGraph {
   inputs: IoRow[];
   outputs: IoRow[];
   footer: Map<string, string>;
+  /** Raw Inputs/Outputs cell -> tensor: a tensor cell repeats in every consumer, parse it once. */
+  cells: Map<string, MutTensor>;
 }
 
 interface Cell {
@@ -103,6 +105,18 @@ const FOOTER_LABELS = new Set([
   'Ops used by Graph',
   'Est. Steady-State Memory Needed to Run',
 ]);
+
+/**
+ * A copy of `s` that does not pin the text it was sliced from. Lines come from 1 MiB chunks and
+ * V8 slices share their parent: a kept slice would keep its whole chunk alive, making memory
+ * follow the file instead of the model. Concatenation then slicing flattens into a small string.
+ */
+export function keep(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+/** One shared copy of strings that repeat (dtypes, tensor types, op types). */
+const POOL_LIMIT = 10_000;
 
 function isNonNegativeInteger(s: string): boolean {
   if (s.length === 0 || s.length > 15) return false;
@@ -171,6 +185,7 @@ export class DumpBuilder {
   private quantizerCommand: Command | null | undefined;
   private converterVersion: string | undefined;
   private readonly other = new Map<string, string>();
+  private readonly pool = new Map<string, string>();
 
   constructor(
     private readonly file: string,
@@ -179,10 +194,6 @@ export class DumpBuilder {
 
   get hasStarted(): boolean {
     return this.started;
-  }
-
-  get tableOpen(): boolean {
-    return this.table !== undefined;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -197,9 +208,10 @@ export class DumpBuilder {
     }
     this.started = true;
     let rest: string;
-    if (text.startsWith('DLC info of:')) {
+    if (text.startsWith('DLC info of')) {
+      // `DLC info of: /p` (2.2x–2.25); `qairt-dlc-info` 2.26+ is assumed to print the same.
       this.headerKind = 'of';
-      rest = text.slice('DLC info of:'.length);
+      rest = text.slice(text.startsWith('DLC info of:') ? 'DLC info of:'.length : 'DLC info of'.length);
     } else if (text.startsWith('DLC info for:')) {
       this.headerKind = 'for';
       rest = text.slice('DLC info for:'.length);
@@ -207,7 +219,7 @@ export class DumpBuilder {
       this.headerKind = 'for-nocolon';
       rest = text.slice('DLC info for'.length);
     }
-    this.dlcPath = rest.trim();
+    this.dlcPath = keep(rest.trim());
   }
 
   /** A dump fragment without its `DLC info` line (a pasted tail, an I/O table). */
@@ -236,18 +248,23 @@ export class DumpBuilder {
   textLine(text: string, line: number): void {
     if (this.table !== undefined) this.closeTable();
     if (text.length === 0 || text.trim().length === 0) return;
+    if (text.startsWith('DLC info for') || text.startsWith('DLC info of')) {
+      this.header(text, line);
+      return;
+    }
     if (text.startsWith('Info of graph:')) {
-      this.beginGraph(text.slice('Info of graph:'.length).trim(), line);
+      this.beginGraph(keep(text.slice('Info of graph:'.length).trim()), line);
       return;
     }
     if (text.startsWith('- ') && this.lastLabel !== undefined) {
       // `Est. Steady-State Memory Needed to Run: ` then `- On Linux CPU: 89.0 MiB` lines.
       const { map, label } = this.lastLabel;
       const before = map.get(label) ?? '';
-      map.set(label, before === '' ? text.slice(2).trim() : `${before}; ${text.slice(2).trim()}`);
+      map.set(label, keep(before === '' ? text.slice(2).trim() : `${before}; ${text.slice(2).trim()}`));
       return;
     }
-    // `Key : A:AIP` then `      D:DSP`, `      G:GPU`, `      C:CPU`: the runtimes legend.
+    // `Key : A:AIP` then `      D:DSP`, `      G:GPU`, `      C:CPU`: the runtimes legend
+    // (every real dump; the regex matches `      D:DSP`, on short lines only).
     if (text.startsWith('Key : ') || /^ +[A-Z]:[A-Z]+$/.test(text.length < 40 ? text : '')) return;
     if (text.startsWith('Total parameters ') && !text.startsWith('Total parameters:')) {
       // 1.17 prints `Total parameters 176099 (0 MB assuming single precision float)`.
@@ -255,7 +272,7 @@ export class DumpBuilder {
       return;
     }
     if (text.endsWith(' Info:') || text === 'AIP Info:' || text === 'Cache Info:') {
-      this.nextTableTitle = text.slice(0, -1);
+      this.nextTableTitle = keep(text.slice(0, -1));
       return;
     }
     if (holdsEncoding(text)) {
@@ -269,7 +286,7 @@ export class DumpBuilder {
       return;
     }
     if (text.startsWith('Weights have been stripped')) {
-      this.other.set('Weights', text.trim());
+      this.other.set('Weights', keep(text.trim()));
       return;
     }
     this.diags.add('DUMP_UNKNOWN_LINE', `not recognised: \`${text.length > 120 ? `${text.slice(0, 120)}…` : text}\``, line);
@@ -296,7 +313,7 @@ export class DumpBuilder {
         this.startOpTable(cells.length === 7 ? ['Id', 'Name', 'Type', 'Inputs', 'Outputs', 'Out Dims', 'Parameters'] : ['Id', 'Name', 'Type', 'Inputs', 'Outputs', 'Out Dims', 'Runtimes', 'Parameters'], line, width);
         t = this.table!;
       } else {
-        this.startTable({ kind: 'other', title: this.nextTableTitle ?? first, rows: 0, line }, width, line);
+        this.startTable({ kind: 'other', title: this.nextTableTitle ?? keep(first), rows: 0, line }, width, line);
         this.nextTableTitle = undefined;
         this.reportUnreadEncoding(cells, line);
         return;
@@ -314,6 +331,14 @@ export class DumpBuilder {
     if (cell !== undefined) {
       this.diags.add('DUMP_UNPARSED_ENCODING', `an encoding in a table that is not read: \`${cell.length > 120 ? `${cell.slice(0, 120)}…` : cell}\``, line);
     }
+  }
+
+  private intern(s: string): string {
+    const found = this.pool.get(s);
+    if (found !== undefined) return found;
+    const k = keep(s);
+    if (this.pool.size < POOL_LIMIT) this.pool.set(k, k);
+    return k;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -383,8 +408,8 @@ export class DumpBuilder {
       this.finishOp();
       this.op = {
         id: Number(id),
-        name: cells[columns.name] ?? '',
-        type: cells[columns.type] ?? '',
+        name: keep(cells[columns.name] ?? ''),
+        type: this.intern(cells[columns.type] ?? ''),
         inputs: [],
         outputs: [],
         outDims: [],
@@ -403,7 +428,7 @@ export class DumpBuilder {
     const output = cells[columns.outputs] ?? '';
     if (output !== '') op.outputs.push({ text: output, line });
     const dims = cells[columns.outDims] ?? '';
-    if (dims !== '') op.outDims.push(dims);
+    if (dims !== '') op.outDims.push(this.intern(dims));
     const param = cells[columns.params] ?? '';
     if (param !== '') op.params.push({ text: param, line });
   }
@@ -417,7 +442,7 @@ export class DumpBuilder {
     const name = cells[0] ?? '';
     if (which === 'unconsumed') {
       const before = graph.footer.get('Unconsumed tensors');
-      graph.footer.set('Unconsumed tensors', before === undefined ? name : `${before}, ${name}`);
+      graph.footer.set('Unconsumed tensors', keep(before === undefined ? name : `${before}, ${name}`));
       return;
     }
     const info = cells[3];
@@ -427,7 +452,7 @@ export class DumpBuilder {
       if (body.ok) encoding = this.makeEncoding(body.fields, undefined, line);
       else this.diags.add('DUMP_UNPARSED_ENCODING', `I/O table encoding of \`${name}\`: ${body.why}`, line);
     }
-    const row: IoRow = { name, dims: cells[1] ?? '', dtype: cells[2] ?? '', ...(encoding === undefined ? {} : { encoding }), at: { file: this.file, line } };
+    const row: IoRow = { name: keep(name), dims: keep(cells[1] ?? ''), dtype: this.intern(cells[2] ?? ''), ...(encoding === undefined ? {} : { encoding }), at: { file: this.file, line } };
     (which === 'inputs' ? graph.inputs : graph.outputs).push(row);
     let tensor = graph.tensors.get(name);
     if (tensor === undefined) {
@@ -460,18 +485,16 @@ export class DumpBuilder {
     const isDataLayer = style === 'bare' && pending.type === 'data';
     const inputs: string[] = [];
     for (const c of pending.inputs) {
-      const cell = parseTensorCell(c.text, style);
-      inputs.push(cell.name);
-      const t = this.tensorFromCell(graph, cell, c.line, c.text);
+      const t = this.tensorFromCell(graph, c, style);
+      inputs.push(t.name);
       if (!isDataLayer && t.consumers[t.consumers.length - 1] !== pending.name) t.consumers.push(pending.name);
     }
     const outputs: string[] = [];
     for (const c of pending.outputs) {
-      const cell = parseTensorCell(c.text, style);
-      outputs.push(cell.name);
-      const t = this.tensorFromCell(graph, cell, c.line, c.text);
+      const t = this.tensorFromCell(graph, c, style);
+      outputs.push(t.name);
       if (t.producer !== undefined && t.producer.op !== pending.name) {
-        this.diags.add('DUMP_UNPARSED_ROW', `tensor \`${cell.name}\` is an output of \`${t.producer.op}\` and of \`${pending.name}\`: the first producer is kept`, c.line);
+        this.diags.add('DUMP_UNPARSED_ROW', `tensor \`${t.name}\` is an output of \`${t.producer.op}\` and of \`${pending.name}\`: the first producer is kept`, c.line);
       } else {
         t.producer = { op: pending.name, type: pending.type };
       }
@@ -492,18 +515,23 @@ export class DumpBuilder {
     });
   }
 
-  private tensorFromCell(graph: MutGraph, cell: TensorCell, line: number, raw: string): MutTensor {
+  private tensorFromCell(graph: MutGraph, c: Cell, style: CellStyle): MutTensor {
+    const cached = graph.cells.get(c.text);
+    if (cached !== undefined) return cached;
+    const cell: TensorCell = parseTensorCell(c.text, style);
     let t = graph.tensors.get(cell.name);
-    if (t === undefined) t = this.newTensor(graph, cell.name, line);
-    if (cell.dtype !== undefined) t.dtype = cell.dtype;
+    if (t === undefined) t = this.newTensor(graph, cell.name, c.line);
+    if (cell.dtype !== undefined && cell.dtype !== t.dtype) t.dtype = this.intern(cell.dtype);
     if (cell.dims !== undefined) t.dims = cell.dims;
-    if (cell.tensorType !== undefined) t.tensorType = cell.tensorType;
+    if (cell.tensorType !== undefined && cell.tensorType !== t.tensorType) t.tensorType = this.intern(cell.tensorType);
     if (cell.dimsSpaced !== undefined) this.dimsSpaced ??= cell.dimsSpaced;
-    if (raw.endsWith('[NW Input]')) t.nwInput = true;
+    if (c.text.endsWith('[NW Input]')) t.nwInput = true;
+    graph.cells.set(keep(c.text), t);
     return t;
   }
 
   private newTensor(graph: MutGraph, name: string, line: number): MutTensor {
+    name = keep(name);
     const t: MutTensor = { name, graph: graph.name, nwInput: false, dataLayerOutput: false, consumers: [], line };
     graph.tensors.set(name, t);
     return t;
@@ -513,8 +541,7 @@ export class DumpBuilder {
     if (fields.unknownKeys.length > 0) {
       this.diags.add('DUMP_UNPARSED_ENCODING', `unknown key(s) ${fields.unknownKeys.map((k) => `\`${k}\``).join(', ')} in an encoding: ignored`, line);
     }
-    return {
-      ...(channel === undefined ? {} : { channel }),
+    const encoding: { -readonly [K in keyof Encoding]: Encoding[K] } = {
       bitwidth: fields.bitwidth,
       min: fields.min,
       max: fields.max,
@@ -522,6 +549,8 @@ export class DumpBuilder {
       offset: fields.offset,
       at: { file: this.file, line },
     };
+    if (channel !== undefined) encoding.channel = channel;
+    return encoding;
   }
 
   private setEncoding(t: MutTensor, enc: TensorEncoding, line: number, where: string): void {
@@ -590,7 +619,7 @@ export class DumpBuilder {
         }
       } else if (entry.kind === 'attribute') {
         flushChannels();
-        params.push({ name: entry.name, value: entry.value, at: { file: this.file, line: p.line } });
+        params.push({ name: this.intern(entry.name), value: keep(entry.value), at: { file: this.file, line: p.line } });
       } else {
         flushChannels();
         this.diags.add('DUMP_ORPHAN_ENCODING', `a 1.x-style encoding line in a 2.x dump: not attached`, p.line);
@@ -658,7 +687,7 @@ export class DumpBuilder {
         };
         lastWeight = undefined;
       } else if (entry.kind === 'attribute') {
-        params.push({ name: entry.name, value: entry.value, at: { file: this.file, line: p.line } });
+        params.push({ name: this.intern(entry.name), value: keep(entry.value), at: { file: this.file, line: p.line } });
       } else {
         this.diags.add('DUMP_ORPHAN_ENCODING', `a 2.x-style named encoding line in a 1.x dump: not attached`, p.line);
       }
@@ -673,7 +702,7 @@ export class DumpBuilder {
     if (this.table !== undefined) this.closeTable();
     this.checkFooter(line);
     const graphName = name ?? this.defaultGraphName();
-    const graph: MutGraph = { name: graphName, ops: [], tensors: new Map(), inputs: [], outputs: [], footer: new Map() };
+    const graph: MutGraph = { name: graphName, ops: [], tensors: new Map(), inputs: [], outputs: [], footer: new Map(), cells: new Map() };
     this.graphs.push(graph);
     this.graph = graph;
   }
@@ -697,6 +726,8 @@ export class DumpBuilder {
   }
 
   private label(label: string, value: string, line: number): void {
+    label = this.intern(label);
+    value = keep(value);
     if (FOOTER_LABELS.has(label)) this.footerSinceOpTable = true;
     switch (label) {
       case 'Model Version':
@@ -757,29 +788,26 @@ export class DumpBuilder {
   private freezeGraph(g: MutGraph): Graph {
     const tensors = new Map<string, Tensor>();
     for (const [name, t] of g.tensors) {
-      tensors.set(name, {
-        name,
-        graph: g.name,
-        ...(t.dtype === undefined ? {} : { dtype: t.dtype }),
-        ...(t.dims === undefined ? {} : { dims: t.dims }),
-        ...(t.tensorType === undefined ? {} : { tensorType: t.tensorType }),
-        role: this.role(t),
-        ...(t.producer === undefined ? {} : { producer: t.producer }),
-        consumers: t.consumers,
-        ...(t.encoding === undefined ? {} : { encoding: t.encoding }),
-        ...(t.layer === undefined ? {} : { layer: t.layer }),
-        ...(t.paramKind === undefined ? {} : { paramKind: t.paramKind }),
-        at: { file: this.file, line: t.line },
-      });
+      // Optional fields are set only when present (no spreads: this runs once per tensor).
+      const out: { -readonly [K in keyof Tensor]: Tensor[K] } = { name, graph: g.name, role: this.role(t), consumers: t.consumers, at: { file: this.file, line: t.line } };
+      if (t.dtype !== undefined) out.dtype = t.dtype;
+      if (t.dims !== undefined) out.dims = t.dims;
+      if (t.tensorType !== undefined) out.tensorType = t.tensorType;
+      if (t.producer !== undefined) out.producer = t.producer;
+      if (t.encoding !== undefined) out.encoding = t.encoding;
+      if (t.layer !== undefined) out.layer = t.layer;
+      if (t.paramKind !== undefined) out.paramKind = t.paramKind;
+      tensors.set(name, out);
     }
+    g.cells.clear();
     return { name: g.name, ops: g.ops, tensors, inputs: g.inputs, outputs: g.outputs, footer: g.footer };
   }
 
   /**
    * 2.x: from the tensor type (APP_WRITE input, APP_READ output, STATIC param, else activation).
    * 1.x and 2.5 (no tensor type): the `data` layer's outputs and `[NW Input]` are graph inputs,
-   * `<layer>.weight`/`.bias` and tensors nobody produces are params, tensors nobody consumes are
-   * graph outputs.
+   * `<layer>.weight`/`.bias` (1.x) and tensors nobody produces (2.5) are params, tensors nobody
+   * consumes are graph outputs.
    */
   private role(t: MutTensor): TensorRole {
     const type = t.tensorType;
@@ -791,7 +819,9 @@ export class DumpBuilder {
     }
     if (t.paramKind !== undefined) return 'param';
     if (t.nwInput || t.dataLayerOutput) return 'graph-input';
-    if (t.producer === undefined) return 'param';
+    // 1.x params are only the `<layer>.weight`/`.bias` tensors: a buffer nobody produces (its
+    // producer elided, or a fragment) is an input. In 2.5 it is a weight or a constant.
+    if (t.producer === undefined) return this.style === 'bare' ? 'graph-input' : 'param';
     if (t.consumers.length === 0) return 'graph-output';
     return 'activation';
   }
@@ -810,6 +840,7 @@ export class DumpBuilder {
         if (this.style === 'bare') return 'snpe-1.4x-1.6x';
         if (version.startsWith('2.5.')) return 'snpe-2.5';
         if (version.startsWith('2.')) return 'snpe-2.12';
+        // `DLC created with converter version: 1.32.0.555` (a 1.2x–1.3x float dump with no rows).
         if (/^1\.(?:[23]\d)\./.test(version)) return 'snpe-1.2x-1.3x';
         return 'snpe-1.4x-1.6x';
       case 'none':

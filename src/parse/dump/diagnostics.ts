@@ -16,6 +16,8 @@ export class DiagnosticSink {
   constructor(private readonly file: string) {}
 
   add(code: DiagnosticCode, detail: string, line?: number): void {
+    // Details quote names from the file; a pathological 10 MB name must not be copied 50 times.
+    if (detail.length > 600) detail = `${detail.slice(0, 600)}…`;
     const n = (this.counts.get(code) ?? 0) + 1;
     this.counts.set(code, n);
     if (n <= CAP) {

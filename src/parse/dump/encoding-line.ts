@@ -34,6 +34,27 @@ function isSpaceOrComma(c: number): boolean {
   return c === 32 || c === 44 || c === 9;
 }
 
+const enum Key {
+  Bitwidth,
+  Min,
+  Max,
+  Scale,
+  Offset,
+  Unknown,
+}
+
+/** The key in `text[start, end)`, compared in place (no slice per key on hot paths). */
+function keyOf(text: string, start: number, end: number): Key {
+  const n = end - start;
+  const is = (word: string): boolean => n === word.length && text.startsWith(word, start);
+  if (is('min')) return Key.Min;
+  if (is('max')) return Key.Max;
+  if (is('scale') || is('delta')) return Key.Scale;
+  if (is('offset')) return Key.Offset;
+  if (is('bitwidth')) return Key.Bitwidth;
+  return Key.Unknown;
+}
+
 /**
  * Reads `key value` pairs separated by spaces and/or commas, in any order: the 1.x order
  * (`min, max, delta, offset bitwidth`) and the 2.x order (`bitwidth, min, max, scale, offset`).
@@ -52,35 +73,34 @@ export function parseEncodingBody(text: string, start: number, style: NumberStyl
     if (i >= end) break;
     const keyStart = i;
     while (i < end && !isSpaceOrComma(text.charCodeAt(i))) i++;
-    const key = text.slice(keyStart, i);
+    const key = keyOf(text, keyStart, i);
     while (i < end && text.charCodeAt(i) === 32) i++;
     const valueStart = i;
     while (i < end && !isSpaceOrComma(text.charCodeAt(i))) i++;
-    if (valueStart === i) return { ok: false, why: `no value after \`${key}\`` };
-    if (key === 'bitwidth') {
+    if (valueStart === i) return { ok: false, why: `no value after \`${text.slice(keyStart, valueStart).trim()}\`` };
+    if (key === Key.Bitwidth) {
       const bw = Number(text.slice(valueStart, i));
       if (!Number.isInteger(bw) || bw < 0) return { ok: false, why: `bitwidth \`${text.slice(valueStart, i)}\` is not an integer` };
       bitwidth = bw;
       continue;
     }
     const n = parsePrintedNumber(text, style, valueStart, i);
-    if (n === undefined) return { ok: false, why: `\`${text.slice(valueStart, i)}\` after \`${key}\` is not a number` };
+    if (n === undefined) return { ok: false, why: `\`${text.slice(valueStart, i)}\` after \`${text.slice(keyStart, valueStart).trim()}\` is not a number` };
     switch (key) {
-      case 'min':
+      case Key.Min:
         min = n;
         break;
-      case 'max':
+      case Key.Max:
         max = n;
         break;
-      case 'scale':
-      case 'delta':
+      case Key.Scale:
         scale = n;
         break;
-      case 'offset':
+      case Key.Offset:
         offset = n;
         break;
       default:
-        (unknownKeys ??= []).push(key);
+        (unknownKeys ??= []).push(text.slice(keyStart, valueStart).trim());
     }
   }
   if (bitwidth === undefined || min === undefined || max === undefined || scale === undefined || offset === undefined) {

@@ -6,30 +6,53 @@
  * trailing padding are dropped. Split with indexOf (linear on 10 MB lines).
  */
 
-/** Splits a `|` row into its cells, or returns undefined when the line is not a row. */
+/** More cells than any dump table has (8): a line of bars is garbage, not 10 million cells. */
+const MAX_CELLS = 64;
+
+/**
+ * Splits a `|` row into its cells, or returns undefined when the line is not a row. A line with
+ * more than MAX_CELLS cells is cut there (the caller reports the wrong column count).
+ */
 export function splitTextRow(line: string): string[] | undefined {
   if (line.charCodeAt(0) !== 124 /* | */) return undefined;
   const cells: string[] = [];
   let start = 1;
   for (;;) {
+    if (cells.length > MAX_CELLS) return cells;
     const bar = line.indexOf('|', start);
     if (bar === -1) {
-      // No closing bar: a row cut short (pasted, truncated). Keep the last cell if it has text.
-      const rest = cell(line, start, line.length);
-      if (rest.length > 0) cells.push(rest);
+      // After the closing bar: nothing (or blanks). Text here is a row cut short: keep it as a cell.
+      if (start < line.length) {
+        const rest = cell(line, start, line.length);
+        if (rest.length > 0) cells.push(rest);
+      }
       return cells;
     }
     cells.push(cell(line, start, bar));
     start = bar + 1;
-    if (start >= line.length || isBlank(line, start, line.length)) return cells;
   }
 }
 
-/** `line[start, end)` without its one leading space and its trailing padding. */
+/**
+ * `line[start, end)` without its one leading space and its trailing padding. Most of a dump is
+ * padding, most cells of continuation rows are empty: emptiness is tested natively against a
+ * cached run of spaces (no allocation), trimming is left to the native `trimEnd`.
+ */
 function cell(line: string, start: number, end: number): string {
   if (line.charCodeAt(start) === 32) start++;
-  while (end > start && line.charCodeAt(end - 1) === 32) end--;
-  return end > start ? line.slice(start, end) : '';
+  if (start >= end) return '';
+  if (line.charCodeAt(start) === 32 && line.startsWith(spaces(end - start), start)) return '';
+  return line.slice(start, end).trimEnd();
+}
+
+const SPACE_RUNS: string[] = [];
+function spaces(n: number): string {
+  let s = SPACE_RUNS[n];
+  if (s === undefined) {
+    s = ' '.repeat(n);
+    if (n < 4096) SPACE_RUNS[n] = s;
+  }
+  return s;
 }
 
 function isBlank(line: string, start: number, end: number): boolean {
@@ -58,6 +81,7 @@ export function isElision(line: string): boolean {
   const t = line.trim();
   if (t === '...' || t === '…') return true;
   if (t.startsWith('|') && t.length < 64) {
+    // `|     | ...  |` (short lines only): bars and blanks around dots.
     const inner = t.replace(/[|\s]/g, '');
     return /^(?:\.\.\.|…)+$/.test(inner);
   }

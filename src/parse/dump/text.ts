@@ -7,7 +7,7 @@ import { isBlankLine, isElision, separatorChar, splitTextRow } from './table.js'
 
 export function textLine(builder: DumpBuilder, line: string, lineNo: number): void {
   if (line.charCodeAt(0) === 124 /* | */) {
-    if (isElision(line)) {
+    if (line.length < 64 && isElision(line)) {
       builder.elision(lineNo);
       return;
     }
