@@ -57,7 +57,8 @@ export function detectInput(input: Pick<InputFile, 'head' | 'size' | 'name'>): I
   // pbtxt: `node {` at the top level (`node {\n  name: "input"`), or `versions {`/`library {`.
   if (/^\s*(?:#[^\n]*\n\s*)*(?:node|versions|library)\s*\{/.test(text)) return 'graphdef-text';
   // A range CSV: first non-comment line is `name,min,max` or `<name>,<number>,<number>`.
-  const firstLine = trimmed.split(/\r?\n/, 1)[0] ?? '';
+  // (`#` comment lines before it are allowed: range files often start with a note.)
+  const firstLine = trimmed.split(/\r?\n/).find((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))?.trim() ?? '';
   if (/^"?name"?\s*,\s*"?min"?\s*,\s*"?max"?/i.test(firstLine)) return 'range-csv';
   if (/^[^,]+,\s*-?[\d.]+(?:e[-+]?\d+)?\s*,\s*-?[\d.]+(?:e[-+]?\d+)?\s*(?:,\s*\d+\s*)?$/i.test(firstLine)) return 'range-csv';
   return 'unknown';

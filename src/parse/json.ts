@@ -168,8 +168,8 @@ export class JsonReader {
   keyLine = 0;
   /** A Node Buffer view of the same memory (no copy): native latin1 slicing for number text. */
   private readonly view: Buffer | undefined;
-  /** Short ASCII keys seen before, by hash: AIMET repeats `bitwidth`, `scale`, … millions of times. */
-  private readonly keyCache = new Map<number, string>();
+  /** Short ASCII keys seen before (direct-mapped): AIMET repeats `bitwidth`, `scale`, … millions of times. */
+  private readonly keyCache: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -326,9 +326,70 @@ export class JsonReader {
     return key;
   }
 
-  /** Skips one value of any depth (validating it). */
+  /** Skips one value of any depth, validating it but building nothing (no recursion either). */
   skipValue(): void {
-    this.readValue();
+    // 1 = inside an object, 2 = inside a list.
+    const open: number[] = [];
+    for (;;) {
+      this.skipWs();
+      const c = this.bytes[this.pos];
+      if (c === LBRACE || c === LBRACKET) {
+        this.pos++;
+        this.skipWs();
+        const close = c === LBRACE ? RBRACE : RBRACKET;
+        if (this.bytes[this.pos] === close) {
+          this.pos++;
+        } else {
+          open.push(c === LBRACE ? 1 : 2);
+          if (c === LBRACE) this.readKey();
+          continue;
+        }
+      } else if (c === QUOTE) {
+        this.skipString();
+      } else {
+        this.readScalar();
+      }
+      // A value ended: close what ends here, or go on after a comma.
+      for (;;) {
+        const top = open[open.length - 1];
+        if (top === undefined) return;
+        this.skipWs();
+        const next = this.bytes[this.pos];
+        if (next === COMMA) {
+          this.pos++;
+          if (top === 1) this.readKey();
+          break;
+        }
+        if (next === (top === 1 ? RBRACE : RBRACKET)) {
+          this.pos++;
+          open.pop();
+          continue;
+        }
+        this.fail(
+          top === 1
+            ? `expected ',' or '}' after an object member, found ${this.describeHere()}`
+            : `expected ',' or ']' after a list element, found ${this.describeHere()}`,
+        );
+      }
+    }
+  }
+
+  /** Skips a string (validating escapes and control characters) without building it. */
+  private skipString(): void {
+    const b = this.bytes;
+    const start = this.pos + 1;
+    for (let p = start; ; p++) {
+      const c = b[p];
+      if (c === QUOTE) {
+        this.pos = p + 1;
+        return;
+      }
+      if (c === BACKSLASH || c === undefined || c < 0x20) {
+        // Rare: let the full reader validate escapes and report errors with their position.
+        this.readString();
+        return;
+      }
+    }
   }
 
   /** Reads one value of any depth into a tree, without recursion. */
@@ -525,37 +586,31 @@ export class JsonReader {
     return Number(this.latin1(start, p));
   }
 
-  /** A member name: short plain ASCII names are interned (one string for a million `"scale"`s). */
+  /**
+   * A member name: short plain ASCII names are interned in a small direct-mapped cache keyed by
+   * length and end bytes (one string for a million `"scale"`s, and no hashing loop).
+   */
   private readKeyString(): string {
     const b = this.bytes;
     const start = this.pos + 1;
-    let hash = 0x811c9dc5;
     let p = start;
     for (; p - start <= 32; p++) {
       const c = b[p];
       if (c === QUOTE) break;
       if (c === undefined || c === BACKSLASH || c < 0x20 || c >= 0x80) return this.readString();
-      hash = Math.imul(hash ^ c, 0x01000193);
     }
-    if (b[p] !== QUOTE) return this.readString();
-    hash = (Math.imul(hash, 31) + (p - start)) | 0;
-    const cached = this.keyCache.get(hash);
-    if (cached !== undefined && cached.length === p - start) {
-      let same = true;
-      for (let i = 0; i < cached.length; i++) {
-        if (cached.charCodeAt(i) !== b[start + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
-        this.pos = p + 1;
-        return cached;
-      }
+    const length = p - start;
+    if (b[p] !== QUOTE || length === 0) return this.readString();
+    const slot = ((length << 5) ^ b[start]! ^ (b[p - 1]! << 3) ^ (b[start + (length >> 1)]! << 1)) & 1023;
+    const cached = this.keyCache[slot];
+    this.pos = p + 1;
+    if (cached !== undefined && cached.length === length) {
+      let i = 0;
+      while (i < length && cached.charCodeAt(i) === b[start + i]) i++;
+      if (i === length) return cached;
     }
     const key = this.latin1(start, p);
-    if (this.keyCache.size < 4096) this.keyCache.set(hash, key);
-    this.pos = p + 1;
+    this.keyCache[slot] = key;
     return key;
   }
 

@@ -51,14 +51,15 @@ export function readLegacyEntry(
   let dtype: 'int' | 'float' = 'int';
   let isSymmetric: boolean | undefined;
   let disagreement: string | undefined;
+  let objects = 0;
   for (let c = 0; c < channels.length; c++) {
     const enc = channels[c];
-    const encSegments = [...segments, c];
     if (!(enc instanceof JsonObject)) {
-      builder.report('SOURCE_BAD_VALUE', `"${name}" channel ${c}: expected an encoding object, got ${jsonTypeOf(enc)}: channel skipped`, builder.at(encSegments, line));
+      builder.report('SOURCE_BAD_VALUE', `"${name}" channel ${c}: expected an encoding object, got ${jsonTypeOf(enc)}: channel skipped`, builder.at([...segments, c], line));
       continue;
     }
-    const f = new FieldReader(builder, enc, encSegments, `"${name}"${perChannel ? ` channel ${c}` : ''}`);
+    objects++;
+    const f = new FieldReader(builder, enc, segments, `"${name}"${perChannel ? ` channel ${c}` : ''}`, c);
     f.reportDuplicateKeys();
     f.unknownKeys(LEGACY_KEYS, pattern);
     const bw = f.integer('bitwidth', 1, 64);
@@ -70,12 +71,12 @@ export function readLegacyEntry(
       else if (lower !== 'int') f.bad('dtype', `is "${dt}", expected "int" or "float": read as int`);
     }
     const sym = f.boolean('is_symmetric');
-    if (c === 0) {
+    if (objects === 1) {
       bitwidth = bw;
       dtype = encDtype;
       isSymmetric = sym;
     } else if (disagreement === undefined && (bw !== bitwidth || encDtype !== dtype || sym !== isSymmetric)) {
-      disagreement = `channel ${c} says bitwidth ${bw}, dtype ${encDtype}, is_symmetric ${sym} but channel 0 says ${bitwidth}, ${dtype}, ${isSymmetric}`;
+      disagreement = `channel ${c} says bitwidth ${bw}, dtype ${encDtype}, is_symmetric ${sym} but the first channel says ${bitwidth}, ${dtype}, ${isSymmetric}`;
     }
     const min = f.number('min');
     const max = f.number('max');
@@ -85,8 +86,10 @@ export function readLegacyEntry(
     if (min === undefined && max === undefined && scale === undefined && offset === undefined) continue;
     grids.push(grid(perChannel ? c : undefined, min, max, scale, offset));
   }
+  // Nothing usable (every channel was not an object): already reported channel by channel.
+  if (objects === 0) return;
   if (disagreement !== undefined) {
-    builder.report('SOURCE_BAD_VALUE', `"${name}": channels disagree (${disagreement}): channel 0 is used for the entry`, at);
+    builder.report('SOURCE_BAD_VALUE', `"${name}": channels disagree (${disagreement}): the first channel is used for the entry`, at);
   }
   const entry: SourceEntry = {
     name,

@@ -63,14 +63,10 @@ export class SourceBuilder {
   }
 
   /** A key nobody knows; `pattern` names where (`/activation_encodings/*\/*\/foo`). Listed once. */
-  unknownKey(pattern: string, at: Location): void {
+  unknownKey(pattern: string, at: Location | (() => Location)): void {
     const seen = this.unknown.get(pattern);
     if (seen) seen.count++;
-    else this.unknown.set(pattern, { count: 1, at });
-  }
-
-  get size(): number {
-    return this.entries.length;
+    else this.unknown.set(pattern, { count: 1, at: typeof at === 'function' ? at() : at });
   }
 
   /** Adds an entry with its checks. A repeated name in the same section replaces the earlier one. */
@@ -188,10 +184,17 @@ export class FieldReader {
   constructor(
     private readonly builder: SourceBuilder,
     readonly obj: JsonObject,
-    readonly segments: readonly (string | number)[],
+    private readonly parent: readonly (string | number)[],
     /** What the entry is called in messages (`"conv1.weight"`). */
     private readonly label: string,
+    /** The object's index in `parent` (a channel), appended only when a pointer is needed. */
+    private readonly index?: number,
   ) {}
+
+  /** The object's JSON pointer segments (built on demand: most objects never need them). */
+  get segments(): readonly (string | number)[] {
+    return this.index === undefined ? this.parent : [...this.parent, this.index];
+  }
 
   at(key?: string): Location {
     return key === undefined
@@ -264,7 +267,8 @@ export class FieldReader {
     for (let i = 0; i < this.obj.keys.length; i++) {
       const key = this.obj.keys[i]!;
       if (!known.has(key)) {
-        this.builder.unknownKey(`${pattern}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, this.builder.at([...this.segments, key], this.obj.lines[i]));
+        const line = this.obj.lines[i];
+        this.builder.unknownKey(`${pattern}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, () => this.builder.at([...this.segments, key], line));
       }
     }
   }

@@ -37,6 +37,21 @@ function looksLikeEncodingList(value: JsonValue): boolean {
   return first instanceof JsonObject && ENCODING_KEYS.some((k) => first.has(k));
 }
 
+/** Reads a list when its first element looks like an encoding; otherwise skips it (undefined). */
+function readListIfEncodings(reader: JsonReader): JsonArray | undefined {
+  const list = new JsonArray(reader.line, reader.column);
+  reader.beginArray();
+  if (!reader.nextItem()) return list;
+  const first = reader.readValue();
+  list.items.push(first);
+  if (looksLikeEncodingList(list)) {
+    while (reader.nextItem()) list.items.push(reader.readValue());
+    return list;
+  }
+  while (reader.nextItem()) reader.skipValue();
+  return undefined;
+}
+
 function megabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
 }
@@ -71,7 +86,8 @@ export function readJsonSourceBytes(bytes: Uint8Array, file: string): SourceSet 
   if (top === 'end') throw new InputError('EMPTY_INPUT', `${file}: the file is empty: expected an encodings JSON`, { file });
   if (top !== 'object') {
     const line = reader.line;
-    reader.readValue();
+    // Validate first: a syntax error is the better message.
+    reader.skipValue();
     reader.expectEnd();
     throw new InputError(
       'BAD_SOURCE',
@@ -87,6 +103,7 @@ export function readJsonSourceBytes(bytes: Uint8Array, file: string): SourceSet 
   const others: { key: string; at: Location; type: string }[] = [];
   const shapes = new Set<'legacy' | '1.0.0'>();
   let sawEncodingsList = false;
+  let sawSection = false;
   const lpbqObjects: Location[] = [];
   let version: string | undefined;
   let versionAt: Location | undefined;
@@ -111,10 +128,13 @@ export function readJsonSourceBytes(bytes: Uint8Array, file: string): SourceSet 
     if (key === 'activation_encodings' || key === 'param_encodings') {
       const section = key === 'activation_encodings' ? 'activation' : 'param';
       const kind = reader.peek();
+      sawSection = true;
       if (kind === 'object') {
-        shapes.add('legacy');
         reader.beginObject();
         for (let name = reader.nextMember(); name !== undefined; name = reader.nextMember()) {
+          // Only a non-empty section tells the shape: `"param_encodings": []` beside a legacy
+          // object (or `{}` beside 1.0.0 lists) says nothing.
+          shapes.add('legacy');
           const line = reader.keyLine;
           const value = reader.readValue();
           if (value instanceof JsonObject && (value.has('output') || value.has('input')) && !value.has('bitwidth')) {
@@ -127,9 +147,9 @@ export function readJsonSourceBytes(bytes: Uint8Array, file: string): SourceSet 
           readLegacyEntry(main, name, section, value, [key, name], line, key, `/${key}/*/*`);
         }
       } else if (kind === 'array') {
-        shapes.add('1.0.0');
         reader.beginArray();
         for (let i = 0; reader.nextItem(); i++) {
+          shapes.add('1.0.0');
           const line = reader.line;
           readV1Entry(main, reader.readValue(), section, [key, i], line, key, `/${key}/*`);
         }
@@ -167,10 +187,19 @@ export function readJsonSourceBytes(bytes: Uint8Array, file: string): SourceSet 
       ranges.ignoreKey(key);
       continue;
     }
-    // Anything else: an AdaRound param entry, a range entry, or an unknown key.
-    const value = reader.readValue();
+    // Anything else: an AdaRound param entry, a range entry, or an unknown key. A list is built
+    // only when its first element looks like an encoding (a big unrelated list is skipped).
     const at = { file, line: keyLine, pointer: jsonPointer([key]) };
-    if (looksLikeEncodingList(value)) {
+    const kind = reader.peek();
+    if (kind !== 'array' && kind !== 'object') {
+      reader.skipValue();
+      others.push({ key, at, type: kind === 'end' ? 'nothing' : `a ${kind}` });
+      continue;
+    }
+    const value = kind === 'array' ? readListIfEncodings(reader) : reader.readValue();
+    if (value === undefined) {
+      others.push({ key, at, type: 'a list' });
+    } else if (looksLikeEncodingList(value)) {
       readLegacyEntry(adaround, key, 'param', value, [key], keyLine, 'the top level (AdaRound param-only)', '/*/*');
       others.push({ key, at, type: 'adaround' });
     } else if (isRangeObject(value)) {
@@ -186,6 +215,8 @@ export function readJsonSourceBytes(bytes: Uint8Array, file: string): SourceSet 
     for (const o of others) if (o.type !== except) builder.unknownKey(jsonPointer([o.key]), o.at);
   };
 
+  // Both sections empty: the version decides (1.0.0, or legacy).
+  if (sawSection && shapes.size === 0) shapes.add(version === '1.0.0' ? '1.0.0' : 'legacy');
   if (shapes.size > 0 || sawEncodingsList) {
     unknownOthers(main, undefined);
     let format: SourceFormat;

@@ -19,6 +19,17 @@ import { FieldReader, grid, looksLikeParam, SourceBuilder } from './common.js';
 
 const RANGE_KEYS: ReadonlySet<string> = new Set(['min', 'max', 'bitwidth', 'dtype', 'is_symmetric']);
 
+const HEADER_ALIASES: ReadonlyMap<string, 'name' | 'min' | 'max' | 'bitwidth'> = new Map([
+  ['name', 'name'],
+  ['tensor', 'name'],
+  ['tensor_name', 'name'],
+  ['min', 'min'],
+  ['max', 'max'],
+  ['bitwidth', 'bitwidth'],
+  ['bw', 'bitwidth'],
+  ['bits', 'bitwidth'],
+]);
+
 export function sectionOfRangeName(name: string): 'activation' | 'param' {
   return looksLikeParam(name) ? 'param' : 'activation';
 }
@@ -93,8 +104,9 @@ export function splitCsvLine(line: string): string[] | string {
 
 /** A decimal number as CSV cells hold it (`6`, `-0.5`, `1e-3`, `.5`), or undefined. */
 function csvNumber(text: string): number | undefined {
-  // `-1.25e-3`: digits, optional point and exponent; no regex backtracking risk (linear classes).
-  if (!/^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(text)) return undefined;
+  // `-1.25e-3`: digits, optional point and exponent; each part is entered by a distinct
+  // character, so the match is linear (no backtracking between `\d+` and `\d*`).
+  if (!/^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/.test(text)) return undefined;
   const v = Number(text);
   return Number.isFinite(v) ? v : undefined;
 }
@@ -103,6 +115,8 @@ export function readRangeCsvLines(lines: Iterable<string>, file: string): Source
   const builder = new SourceBuilder(file);
   let lineNo = 0;
   let sawData = false;
+  let columns = { name: 0, min: 1, max: 2, bitwidth: 3 };
+  let namedColumns = false;
   for (let raw of lines) {
     lineNo++;
     if (lineNo === 1 && raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
@@ -115,13 +129,30 @@ export function readRangeCsvLines(lines: Iterable<string>, file: string): Source
       builder.report('SOURCE_BAD_VALUE', `line ${lineNo}: ${fields}: row skipped`, at);
       continue;
     }
-    // `name,min,max[,bitwidth]` header, only before the first data row.
-    if (!sawData && fields[0]?.toLowerCase() === 'name' && fields[1]?.toLowerCase() === 'min') {
+    // A header (`name,min,max,bitwidth`, any order; `tensor` and `bw` accepted), only as the first
+    // row: a first row whose min/max cells are not numbers.
+    if (!sawData) {
       sawData = true;
-      continue;
+      if (csvNumber(fields[1] ?? '') === undefined && csvNumber(fields[2] ?? '') === undefined) {
+        const header = fields.map((f) => HEADER_ALIASES.get(f.toLowerCase()));
+        const name = header.indexOf('name');
+        const min = header.indexOf('min');
+        const max = header.indexOf('max');
+        if (name === -1 || min === -1 || max === -1) {
+          builder.report('SOURCE_BAD_VALUE', `line ${lineNo}: a header without name, min and max columns (${fields.join(', ')}): read as name,min,max,bitwidth`, at);
+        } else {
+          columns = { name, min, max, bitwidth: header.indexOf('bitwidth') };
+          namedColumns = true;
+          const extra = fields.filter((_, i) => header[i] === undefined);
+          for (const column of extra) builder.unknownKey(`column "${column}"`, at);
+        }
+        continue;
+      }
     }
-    sawData = true;
-    const [name, minText, maxText, bitwidthText] = fields;
+    const name = fields[columns.name];
+    const minText = fields[columns.min];
+    const maxText = fields[columns.max];
+    const bitwidthText = columns.bitwidth === -1 ? undefined : fields[columns.bitwidth];
     if (name === undefined || name === '' || minText === undefined || maxText === undefined) {
       builder.report('SOURCE_BAD_VALUE', `line ${lineNo}: expected name,min,max[,bitwidth], got ${fields.length} field(s): row skipped`, at);
       continue;
@@ -139,7 +170,7 @@ export function readRangeCsvLines(lines: Iterable<string>, file: string): Source
         builder.report('SOURCE_BAD_VALUE', `line ${lineNo}: "${name}": bitwidth "${bitwidthText}" is not an integer from 1 to 64: ignored`, at);
       } else bitwidth = bw;
     }
-    if (fields.length > 4) builder.unknownKey('column 5 and beyond', at);
+    if (fields.length > 4 && !namedColumns) builder.unknownKey('column 5 and beyond', at);
     if (min > max) builder.report('SOURCE_BAD_VALUE', `line ${lineNo}: "${name}": min ${min} is greater than max ${max}`, at);
     builder.add(
       {
