@@ -122,6 +122,20 @@ describe('text GraphDef: constructed graphs', () => {
     expect(err.at?.line).toBeGreaterThan(0);
   });
 
+  it('every prefix of the fixture: a source set or BAD_GRAPHDEF, never another error', () => {
+    const text = readFileSync(join(REPO_ROOT, 'test/fixtures/graphdef/escapes-and-comments.pbtxt'), 'utf8');
+    let refused = 0;
+    for (let cut = 0; cut <= text.length; cut += 7) {
+      try {
+        read(text.slice(0, cut));
+      } catch (err) {
+        if (!(err instanceof InputError) || err.code !== 'BAD_GRAPHDEF') throw err;
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(0);
+  });
+
   it('hostile nesting (100 000 levels) is refused without a stack overflow', () => {
     const text = 'node ' + '{ a '.repeat(100_000) + '}'.repeat(100_000);
     const err = inputError(() => read(text));

@@ -155,6 +155,12 @@ describe('binary GraphDef: FakeQuantWithMinMaxVars', () => {
     expect(entry(set, 'input:0').grids).toEqual([{ min: -1.5, max: 2.25 }]);
   });
 
+  it('reads a Const without values as zeros, as TensorFlow does (a min of 0 written as an empty tensor)', () => {
+    const empty: NodeSpec = { name: 'lo', op: 'Const', attrs: [['value', attr.tensor(concat(pb.varint(1, 1), pb.message(2)))]] };
+    const set = read(graphDef(input, empty, constNode('hi', [6]), { name: 'fq', op: 'FakeQuantWithMinMaxVars', inputs: ['input', 'lo', 'hi'] }));
+    expect(entry(set, 'input:0').grids).toEqual([{ min: 0, max: 6 }]);
+  });
+
   it('reads a DT_DOUBLE range Const', () => {
     const doubleConst = (name: string, v: number): NodeSpec => ({
       name,
@@ -185,6 +191,18 @@ describe('binary GraphDef: FakeQuantWithMinMaxVars', () => {
     expect(e.section).toBe('activation');
     expect(e.grids).toEqual([{ min: -2, max: 2 }]);
     expect(e.fakeQuant?.producerType).toBe('Split');
+  });
+
+  it('names the tensor it is given but takes the producer type from behind Identity nodes', () => {
+    const set = read(
+      graphDef(
+        input,
+        { name: 'relu', op: 'Relu', inputs: ['input'] },
+        identity('relu/id', 'relu'),
+        { name: 'fq', op: 'FakeQuantWithMinMaxArgs', inputs: ['relu/id'], attrs: [['min', attr.f(0)]] },
+      ),
+    );
+    expect(entry(set, 'relu/id:0').fakeQuant?.producerType).toBe('Relu');
   });
 
   it('treats a folded-BatchNorm product of constants as a weight (TF2IR `mul_fold`)', () => {
@@ -303,6 +321,20 @@ describe('binary GraphDef: what cannot be attributed or read', () => {
     expect(err.message).toMatch(/^unfrozen\.pb: .*'q\/fq'.*'q\/min' \(VariableV2\).*freeze the graph first/);
   });
 
+  it('refuses weights that are still variables (`weights/read` of a VariableV2), even with Const ranges', () => {
+    const bytes = graphDef(
+      input,
+      { name: 'w', op: 'VariableV2' },
+      identity('w/read', 'w'),
+      ...rangeConsts('wq', [-1], [1]),
+      fakeQuantVars('wq/fq', 'w/read', 'wq'),
+      { name: 'conv', op: 'Conv2D', inputs: ['input', 'wq/fq'] },
+    );
+    const err = inputError(() => read(bytes));
+    expect(err.code).toBe('UNFROZEN_GRAPH');
+    expect(err.message).toContain("quantizes variable 'w' (VariableV2)");
+  });
+
   it('refuses a TF2 resource-variable graph (VarHandleOp → ReadVariableOp)', () => {
     const bytes = graphDef(
       input,
@@ -335,6 +367,17 @@ describe('binary GraphDef: what cannot be attributed or read', () => {
     expect(set.entries).toEqual([]);
     expect(set.diagnostics).toMatchObject([{ code: 'SOURCE_BAD_VALUE' }]);
     expect(set.diagnostics[0]!.detail).toContain('Placeholder');
+  });
+
+  it.each([
+    [2, 1, '[2, 1]'],
+    [Number.NaN, 1, '[NaN, 1]'],
+    [0, Number.POSITIVE_INFINITY, '[0, Infinity]'],
+  ])('keeps but flags the range min %d, max %d', (min, max, printed) => {
+    const set = read(graphDef(input, { name: 'fq', op: 'FakeQuantWithMinMaxArgs', inputs: ['input'], attrs: [['min', attr.f(min)], ['max', attr.f(max)]] }));
+    expect(set.entries).toHaveLength(1);
+    expect(set.diagnostics).toMatchObject([{ code: 'SOURCE_BAD_VALUE', at: { node: 'fq' } }]);
+    expect(set.diagnostics[0]!.detail).toContain(printed);
   });
 
   it('reports an impossible num_bits', () => {
@@ -373,6 +416,29 @@ describe('binary GraphDef: bytes that are not a GraphDef', () => {
     expect(err.message).toMatch(/^cut\.pb: not a TensorFlow GraphDef \(.* at byte \d+\)$/);
   });
 
+  it('500 random corruptions of a valid graph: a source set or an InputError, never another error', () => {
+    let seed = 99;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const outcomes = new Map<string, number>();
+    for (let round = 0; round < 500; round++) {
+      const bytes = Uint8Array.from(good);
+      for (let flips = 1 + rand(3); flips > 0; flips--) bytes[rand(bytes.length)] = rand(256);
+      let outcome = 'read';
+      try {
+        read(bytes);
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        outcome = err.code;
+      }
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+    expect([...outcomes.keys()].every((k) => ['read', 'BAD_GRAPHDEF'].includes(k))).toBe(true);
+    expect(outcomes.get('BAD_GRAPHDEF')).toBeGreaterThan(0);
+  });
+
   it('random bytes', () => {
     let seed = 12345;
     const bytes = Uint8Array.from({ length: 4096 }, () => {
@@ -390,10 +456,17 @@ describe('binary GraphDef: bytes that are not a GraphDef', () => {
   });
 
   it('a SavedModel-like protobuf (field 1 is a varint) names the likely cause', () => {
-    const err = inputError(() => read(concat(pb.varint(1, 1), pb.message(2, pb.string(1, 'x'))), 'saved_model.pb'));
+    const metaGraph = pb.message(2, pb.message(1, pb.string(1, 'serve'.repeat(20))));
+    const err = inputError(() => read(concat(pb.varint(1, 1), metaGraph), 'saved_model.pb'));
     expect(err.code).toBe('BAD_GRAPHDEF');
-    expect(err.message).toMatch(/SavedModel/);
+    expect(err.message).toMatch(/it looks like a SavedModel: freeze it to a GraphDef first\)$/);
     expect(err.message).toContain('at byte 0');
+  });
+
+  it('an ONNX-like protobuf (ir_version, producer_name) names the likely cause', () => {
+    const err = inputError(() => read(concat(pb.varint(1, 8), pb.string(2, 'pytorch'), pb.string(3, '2.1')), 'model.pb'));
+    expect(err.code).toBe('BAD_GRAPHDEF');
+    expect(err.message).toMatch(/it looks like an ONNX model\)$/);
   });
 
   it('a node without an op', () => {
@@ -498,6 +571,18 @@ corpusSuite('corpus: fakequant/tf2ir_mobilenet_v1_0.5_128_cifar10_po2.pb (custom
       expect(e.bitwidth).toBe(8);
       expect(e.fakeQuant!.narrowRange).toBe(false);
     }
+  });
+});
+
+corpusSuite('corpus: other binary formats given as a GraphDef', () => {
+  it.each([
+    ['encodings/aimet/tiny_matmul_4bit.onnx', /at byte 0; it looks like an ONNX model\)$/],
+    ['oracle/qairt225/models/tiny_cnn.onnx', /at byte 0; it looks like an ONNX model\)$/],
+    ['dlc/openpilot_dmonitoring_model_q_v2.dlc', /at byte 0; it is a zip archive \(a \.dlc\?\)\)$/],
+  ])('%s → BAD_GRAPHDEF naming what it is', (file, message) => {
+    const err = inputError(() => readGraphDef(corpusInput(file)));
+    expect(err.code).toBe('BAD_GRAPHDEF');
+    expect(err.message).toMatch(message);
   });
 });
 

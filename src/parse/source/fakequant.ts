@@ -5,7 +5,8 @@
  * - activation, `x → FakeQuant → y`: the range belongs to x's producer's output. The entry is named
  *   after that tensor as TF names it, `<producer>:<output>` (`add_1:0`, `Relu:0`): the SNPE TF
  *   converter names DLC buffers the same way (SNPE 1.17 dumps show `conv2d/BiasAdd:0`). The
- *   producer's op type is kept (`Relu` → the converter forces min to 0).
+ *   producer's op type is kept, looking through Identity nodes (`Relu` → the converter forces
+ *   min to 0).
  * - weights, `weights → FakeQuant → conv` (input 0 is computed from constants only: a `Const`, an
  *   `Identity` of it such as `first_weights/read`, a folded-BatchNorm `mul_fold`, a bias): the
  *   entry is named after that weight tensor (`first_weights/read:0`, the name AIMET and TF users
@@ -199,6 +200,12 @@ function readFakeQuant(ctx: Context, node: TfNode): SourceEntry | undefined {
     grids = mins.map((min, i) => (perChannel ? { channel: i, min, max: maxs[i]! } : { min, max: maxs[i]! }));
   }
 
+  const odd = grids.find((g) => !Number.isFinite(g.min) || !Number.isFinite(g.max) || g.min! > g.max!);
+  if (odd) {
+    const channel = odd.channel === undefined ? '' : ` (channel ${odd.channel})`;
+    report(ctx, 'SOURCE_BAD_VALUE', `FakeQuant '${node.name}' has min/max [${odd.min}, ${odd.max}]${channel}: not a usable range (min must be finite and at most max)`, where(ctx, node));
+  }
+
   // The tensor it belongs to.
   const x = inputs[0];
   const producer = x ? ctx.byName.get(x.node) : undefined;
@@ -206,6 +213,14 @@ function readFakeQuant(ctx: Context, node: TfNode): SourceEntry | undefined {
     const why = x ? `its input '${x.node}' is not a node of the graph` : 'it has no input';
     report(ctx, 'SOURCE_UNATTRIBUTED', `FakeQuant '${node.name}' cannot be attributed: ${why}`, where(ctx, node));
     return undefined;
+  }
+  const source = throughPassThrough(ctx, x).node;
+  if (source && VARIABLE_OPS.has(source.op)) {
+    throw new InputError(
+      'UNFROZEN_GRAPH',
+      `${ctx.file}: FakeQuant node '${node.name}' quantizes variable '${source.name}' (${source.op}): ${FREEZE_HINT}`,
+      where(ctx, node),
+    );
   }
   const isParam = isConstant(ctx, producer.name);
   const info: { -readonly [K in keyof FakeQuantInfo]: FakeQuantInfo[K] } = { node: node.name, op, numBits, narrowRange };
@@ -220,7 +235,11 @@ function readFakeQuant(ctx: Context, node: TfNode): SourceEntry | undefined {
         where(ctx, node),
       );
     }
-  } else info.producerType = producer.op;
+  } else {
+    // The op that really computes x (an Identity in between does not change the values: a ReLU
+    // behind it still means min → 0).
+    info.producerType = (source ?? producer).op;
+  }
 
   const entry: { -readonly [K in keyof SourceEntry]: SourceEntry[K] } = {
     name: tensorName(x),

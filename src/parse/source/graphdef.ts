@@ -64,9 +64,24 @@ function hintFor(bytes: Uint8Array): string {
   const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
   if (bytes.length >= 8 && ascii(4, 8) === 'TFL3') return '; it is a TensorFlow Lite flatbuffer';
   if (bytes.length >= 8 && bytes[0] === 0x89 && ascii(1, 4) === 'PNG') return '; it is a PNG image';
-  // SavedModel { 1 int64 saved_model_schema_version; 2 repeated MetaGraphDef meta_graphs }
-  if (bytes[0] === 0x08 && bytes.length > 3) return '; a SavedModel? freeze it to a GraphDef first';
-  // ONNX ModelProto starts with field 1 `ir_version` (a varint) as well.
+  if (bytes.length >= 4 && ascii(0, 4) === 'PK\x03\x04') return '; it is a zip archive (a .dlc?)';
+  if (bytes[0] !== 0x08) return '';
+  // Both start with field 1 as a varint. SavedModel { 1 int64 saved_model_schema_version;
+  // 2 repeated MetaGraphDef meta_graphs (a message: starts with its field 1, 0x0a) }.
+  // ONNX ModelProto { 1 int64 ir_version; 2 string producer_name; …; 7 GraphProto graph; 8 opset_import }.
+  try {
+    let seen = 0;
+    for (const f of readFields(bytes)) {
+      if (f.field === 2 && f.wireType === WIRE_LEN && f.bytes) {
+        if (f.bytes[0] === 0x0a && f.bytes.length > 64) return '; it looks like a SavedModel: freeze it to a GraphDef first';
+        if (f.bytes.length <= 64 && f.bytes.every((b) => b >= 0x20 && b <= 0x7e)) return '; it looks like an ONNX model';
+      }
+      if ((f.field === 7 || f.field === 8) && f.wireType === WIRE_LEN) return '; it looks like an ONNX model';
+      if (++seen >= 8) break;
+    }
+  } catch {
+    // Unreadable further on: no better guess.
+  }
   return '';
 }
 

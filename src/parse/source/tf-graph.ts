@@ -138,7 +138,8 @@ function bfloat16(bits: number): number {
 
 /**
  * The tensor's values as numbers, expanded to its shape the way TF does (a repeated `*_val`
- * shorter than the shape repeats its last element), or a sentence saying why not.
+ * shorter than the shape repeats its last element; none at all means zeros), or a sentence saying
+ * why not.
  */
 export function tensorNumbers(t: TfTensor): number[] | string {
   const dtype = t.dtype > 100 ? t.dtype - 100 : t.dtype;
@@ -182,7 +183,8 @@ export function tensorNumbers(t: TfTensor): number[] | string {
   else return `a tensor of type ${dataTypeName(t.dtype)} cannot hold a range`;
   if (count === undefined) return values;
   if (values.length > count) return `the tensor holds ${values.length} values but the shape says ${count}`;
-  if (values.length === 0) return count === 0 ? [] : 'the tensor holds no values';
+  // TF's Tensor::FromProto: no values at all means zero-filled; fewer values repeat the last one.
+  if (values.length === 0) return new Array<number>(count).fill(0);
   const last = values[values.length - 1]!;
   while (values.length < count) values.push(last);
   return values;
