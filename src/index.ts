@@ -8,3 +8,5 @@ export { readModel, readSource } from './parse/load.js';
 export { detectInput } from './parse/detect.js';
 export { inputFromBytes, inputFromText } from './parse/input.js';
 export { parseDump } from './parse/dump/index.js';
+export { readDlc } from './parse/dlc/index.js';
+export { readQnnNetJson } from './parse/qnn/net-json.js';

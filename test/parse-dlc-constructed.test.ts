@@ -11,7 +11,21 @@ import { readDlc } from '../src/parse/dlc/index.js';
 import { inputFromBytes } from '../src/parse/input.js';
 import { InputError, type DlcModel } from '../src/model.js';
 import { cli } from './helpers/cli.js';
-import { buildV4Body, buildV4Dlc, buildZip, withDlcHeader, type FxpSpec, type GraphSpec, type TensorSpec } from './helpers/dlc-builder.js';
+import {
+  buildV3ModelBody,
+  buildV3ParamsBody,
+  buildV4Body,
+  buildV4Dlc,
+  buildZip,
+  v3Grid,
+  withDlcHeader,
+  type AttrSpec,
+  type FxpSpec,
+  type GraphSpec,
+  type LayerSpec,
+  type ParamTensorSpec,
+  type TensorSpec,
+} from './helpers/dlc-builder.js';
 
 const UFIXED8 = 0x0408;
 const SFIXED8 = 0x0308;
@@ -238,5 +252,108 @@ describe('bad input: BAD_DLC with one clear sentence, never a crash', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/truncated\.dlc/);
+  });
+});
+
+describe('constructed v3: FxpData (≤1.4x) and per-channel DataEncoding paths', () => {
+  const grid = (min: number, max: number, delta: number, offset: number) => v3Grid({ min, max, delta, offset, bitwidth: 8 });
+
+  function v3Dlc(layers: LayerSpec[], params: { layer: string; tensors: ParamTensorSpec[] }[]): Uint8Array {
+    return buildZip([
+      { name: 'model', data: withDlcHeader(3, 0, buildV3ModelBody(layers)) },
+      { name: 'model.params', data: withDlcHeader(3, 0, buildV3ParamsBody(params)) },
+    ]);
+  }
+
+  it('FxpData per output: activation encodings of a two-output layer', () => {
+    const layers: LayerSpec[] = [
+      { id: 0, name: 'in', type: 'Input', inputs: ['in'], outputs: ['in'], attrs: [{ name: 'FxpData', nested: [{ name: '0', nested: grid(-1, 0.9921875, 0.0078125, -128) }] }] },
+      {
+        id: 1,
+        name: 'split',
+        type: 'Slice',
+        inputs: ['in'],
+        outputs: ['a', 'b'],
+        attrs: [{ name: 'FxpData', nested: [{ name: '0', nested: grid(0, 2.55, 0.01, 0) }, { name: '1', nested: grid(-2.56, 2.54, 0.02, -128) }] }],
+      },
+    ];
+    const m = read(v3Dlc(layers, []), 'fxp_v3.dlc');
+    expect(m.family).toBe('dlc-v3');
+    const g = m.graphs[0]!;
+    expect(g.name).toBe('fxp_v3');
+    expect(g.ops.map((o) => o.type)).toEqual(['data', 'slice']);
+    expect(g.tensors.get('in')!.role).toBe('graph-input');
+    const a = g.tensors.get('a')!.encoding!.channels[0]!;
+    // min 0 and offset 0 are omitted in the file (FlatBuffers default) and read back as 0.
+    expect([a.min.value, a.max.value, a.scale.value, a.offset.value, a.bitwidth]).toEqual([0, Math.fround(2.55), Math.fround(0.01), 0, 8]);
+    expect(g.tensors.get('b')!.encoding!.channels[0]!.offset.value).toBe(-128);
+    expect(m.diagnostics).toEqual([]);
+  });
+
+  it('DataEncoding with axis ≥ 0 on a weight: one grid per channel, and weights_1 → `<layer>.weight_1`', () => {
+    const dataEncoding = (axis: number, elements: AttrSpec[][]): AttrSpec => ({
+      name: 'DataEncoding',
+      nested: [{ name: '0', nested: [{ name: 'DataEncodingElement', nested: elements.map((e, i) => ({ name: String(i), nested: e })) }, { name: 'axis', int: axis }] }],
+    });
+    const layers: LayerSpec[] = [
+      { id: 0, name: 'x', type: 'Input', inputs: ['x'], outputs: ['x'], attrs: [dataEncoding(-1, [grid(-1, 0.9921875, 0.0078125, -128)])] },
+      { id: 1, name: 'conv', type: 'Convolutional', inputs: ['x'], outputs: ['y'], attrs: [dataEncoding(-1, [grid(0, 2.55, 0.01, 0)])] },
+    ];
+    const params = [
+      {
+        layer: 'conv',
+        tensors: [
+          { name: 'weights_0', shape: [1, 1, 2, 2], attrs: [dataEncoding(3, [grid(-1.28, 1.27, 0.01, -128), grid(-2.56, 2.54, 0.02, -128)])] },
+          { name: 'weights_1', shape: [2], attrs: [dataEncoding(-1, [grid(0, 2.55, 0.01, 0)])] },
+          { name: 'bias', shape: [2], attrs: [dataEncoding(-1, [grid(0, 2.55, 0.01, 0)])] },
+        ],
+      },
+    ];
+    const g = read(v3Dlc(layers, params)).graphs[0]!;
+    const w = g.tensors.get('conv.weight')!;
+    expect(w).toMatchObject({ role: 'param', layer: 'conv', paramKind: 'weight', dims: [1, 1, 2, 2] });
+    expect(w.encoding).toMatchObject({ layout: 'per-channel', axis: 3, channelCount: 2, allChannelsPresent: true });
+    expect(w.encoding!.channels.map((c) => [c.channel, c.scale.value])).toEqual([
+      [0, Math.fround(0.01)],
+      [1, Math.fround(0.02)],
+    ]);
+    expect(g.tensors.get('conv.weight_1')!).toMatchObject({ paramKind: 'weight', layer: 'conv' });
+    expect(g.tensors.get('conv.bias')!).toMatchObject({ paramKind: 'bias', layer: 'conv' });
+    expect(g.tensors.get('y')!.role).toBe('graph-output');
+  });
+});
+
+describe('odd but readable parts become diagnostics', () => {
+  it('v4.1 JSON metadata that is not JSON → DLC_UNREADABLE_PART, the model is still read', () => {
+    const bytes = buildZip([
+      { name: 'dlc.metadata2.1.0', data: new TextEncoder().encode('{"header": ') },
+      { name: 'model', data: withDlcHeader(4, 1, buildV4Body([graph([])])) },
+    ]);
+    const m = read(bytes);
+    expect(m.graphs[0]!.tensors.size).toBe(2);
+    expect(m.diagnostics.map((d) => [d.code, d.at.node])).toEqual([['DLC_UNREADABLE_PART', 'dlc.metadata2.1.0']]);
+  });
+
+  it('v4.1 JSON metadata: converter tool, version and args', () => {
+    const json = JSON.stringify({
+      header: { artifact_type: 'DLC_METADATA', version: { major: 2, minor: 1, patch: 0 } },
+      dlcGenerationInfo: [{ converterCommand: { tool: 'qairt-converter', converterVersion: '2.42.0', args: { input_network: 'm.onnx', float_bitwidth: 16 } } }],
+    });
+    const bytes = buildZip([
+      { name: 'dlc.metadata2.1.0', data: new TextEncoder().encode(json) },
+      { name: 'model', data: withDlcHeader(4, 1, buildV4Body([graph([])])) },
+    ]);
+    const md = read(bytes).metadata;
+    expect(md.converterCommand?.tool).toBe('qairt-converter');
+    expect([...md.converterCommand!.options]).toEqual([['input_network', 'm.onnx'], ['float_bitwidth', '16']]);
+    expect(md.converterVersion).toBe('2.42.0');
+    expect(md.other.get('metadata_version')).toBe('2.1.0');
+  });
+
+  it('an unknown quantization type → DLC_UNREADABLE_PART, the tensor kept without encoding', () => {
+    const m = read(buildV4Dlc([graph([{ id: 1, name: 'w', location: 4, dims: [2], dtype: UFIXED8, quant: { type: 42, fxp: ACT } }])]));
+    expect(m.graphs[0]!.tensors.get('w')!.encoding).toBeUndefined();
+    expect(m.diagnostics.map((d) => d.code)).toEqual(['DLC_UNREADABLE_PART']);
+    expect(m.diagnostics[0]!.detail).toMatch(/unknown quantization type 42/);
   });
 });

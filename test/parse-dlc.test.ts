@@ -2,11 +2,14 @@
  * The .dlc reader on every real file of the corpus (`dlc/`, `oracle/`): exact counts, spot values
  * and the SDK's own reading (`*.irdump225.json`, QAIRT 2.25 IrDlcReader) as ground truth.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readDlc } from '../src/parse/dlc/index.js';
+import { FlatBuffer } from '../src/parse/dlc/flatbuffer.js';
+import { listEntries, readEntry } from '../src/parse/dlc/zip.js';
 import { readModel } from '../src/parse/load.js';
-import type { DlcModel, Tensor } from '../src/model.js';
+import type { DlcModel, InputFile, Tensor } from '../src/model.js';
 import { corpusInput, corpusPath, corpusText, describeCorpus as describeCorpusHelper } from './helpers/corpus.js';
 
 // The helper is typed as `describe.skipIf` but called like `describe` (it skips by itself).
@@ -301,3 +304,79 @@ const EXPECTED_GRIDS = new Map<string, number>([
   ['tiny_cnn_snpe225.irdump225.json', 0],
   ['tiny_cnn_snpe225_overrides.irdump225.json', 13],
 ]);
+
+// ---------------------------------------------------------------------------------------------
+// What QAIRT 2.25's `NR64` params record holds. The reader never opens `model.params`: this test
+// pins why that is safe. NR64 is a FlatBuffer with 64-bit vectors: root slot 0 = [record], record
+// slot 0 = offset64 → vector64 of raw tensor bytes (u64 length prefix). Every blob hashes to the
+// `data.sha256` the SDK's reader shows for a STATIC tensor or a tensor-valued op attribute; no
+// encoding lives there (they are all on the tensors in `model`, compared exactly above).
+// ---------------------------------------------------------------------------------------------
+
+describeCorpus('QAIRT 2.25 NR64 params hold only raw tensor bytes', () => {
+  it.each([
+    ['eltwise_snpe225_overrides', 1],
+    ['qdq_conv_u8_qairt225', 7],
+    ['qdq_conv_u8_snpe225', 5],
+    ['tiny_cnn_qairt225', 17],
+    ['tiny_cnn_snpe225', 16],
+    ['tiny_cnn_snpe225_overrides', 16],
+  ])('%s: %i blobs, each the data of a static tensor in the irdump', (base, blobCount) => {
+    const input = corpusInput(`oracle/qairt225/${base}.dlc`);
+    const params = readEntry(input, listEntries(input).find((e) => e.name === 'model.params')!).subarray(8);
+    const fb = new FlatBuffer(params);
+    expect(fb.identifier()).toBe('NR64');
+    const hashes = new Set<string>();
+    for (const record of fb.root().tables(0)) {
+      const at = record.field(0);
+      const vector = at + Number(new DataView(params.buffer, params.byteOffset + at, 8).getBigUint64(0, true));
+      const length = Number(new DataView(params.buffer, params.byteOffset + vector, 8).getBigUint64(0, true));
+      fb.check(vector + 8, length, 'an NR64 blob');
+      hashes.add(createHash('sha256').update(params.subarray(vector + 8, vector + 8 + length)).digest('hex'));
+    }
+    expect(hashes.size).toBeLessThanOrEqual(blobCount);
+    const ir = JSON.parse(corpusText(`oracle/qairt225/${base}.irdump225.json`)) as {
+      graphs: { tensors: Record<string, { data?: { sha256: string } }>; ops: { attrs: Record<string, { tensor?: { sha256: string } }> }[] }[];
+    };
+    const shown = ir.graphs.flatMap((g) => [
+      ...Object.values(g.tensors).flatMap((t) => (t.data ? [t.data.sha256] : [])),
+      ...g.ops.flatMap((o) => Object.values(o.attrs).flatMap((a) => (a.tensor ? [a.tensor.sha256] : []))),
+    ]);
+    expect(shown).toHaveLength(blobCount);
+    for (const h of shown) expect(hashes.has(h)).toBe(true);
+  });
+});
+
+describeCorpus('entries are read lazily: the weights are never read', () => {
+  /** The corpus file, counting the bytes the reader asks for; `bytes()` (whole file) is refused. */
+  function counted(relative: string): { input: InputFile; bytesRead: () => number } {
+    const base = corpusInput(relative);
+    let total = 0;
+    const input: InputFile = {
+      name: base.name,
+      size: base.size,
+      head: base.head,
+      lines: () => base.lines(),
+      bytes: () => {
+        throw new Error('the .dlc reader must not read the whole file');
+      },
+      read: (offset, length) => {
+        total += length;
+        return base.read(offset, length);
+      },
+    };
+    return { input, bytesRead: () => total };
+  }
+
+  it('v4 (pose_landmark, 1.6 MB, 1.4 MB of weights in NR64 params): only `model` (189 kB) and the zip tail are read', () => {
+    const { input, bytesRead } = counted('dlc/pose_landmark_lite_quantized.dlc');
+    expect(readDlc(input).graphs[0]!.tensors.size).toBe(352);
+    expect(bytesRead()).toBeLessThan(189_344 + 70_000);
+  });
+
+  it('v3 (aidlux, 2 MB, 1.87 MB of model.params): params read page by page, far less than the weights', () => {
+    const { input, bytesRead } = counted('dlc/aidlux_yolov5n_int8.dlc');
+    expect([...readDlc(input).graphs[0]!.tensors.values()].filter((t) => t.role === 'param' && t.encoding)).toHaveLength(116);
+    expect(bytesRead()).toBeLessThan(input.size / 3);
+  });
+});

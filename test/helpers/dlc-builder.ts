@@ -287,3 +287,124 @@ export function buildV4Dlc(graphs: readonly GraphSpec[], options: { method?: 0 |
   });
   return buildZip(entries);
 }
+
+// ---------------------------------------------------------------------------------------------
+// v3 (`NETD` layers with attributes, `NETP` params), DLC-BINARY.md "v3". Constructed.
+// ---------------------------------------------------------------------------------------------
+
+/** An attribute value: number → float32 (type 4), {int} → int32 (type 2), string, int[] or nested. */
+export type AttrSpec =
+  | { name: string; float: number }
+  | { name: string; int: number }
+  | { name: string; str: string }
+  | { name: string; ints: number[] }
+  | { name: string; nested: AttrSpec[] };
+
+function attribute(b: flatbuffers.Builder, a: AttrSpec): flatbuffers.Offset {
+  const name = b.createString(a.name);
+  let value = 0;
+  if ('str' in a) value = b.createString(a.str);
+  if ('ints' in a) value = u32Vector(b, a.ints);
+  if ('nested' in a) value = tableVector(b, a.nested.map((c) => attribute(b, c)));
+  b.startObject(13);
+  b.addFieldOffset(0, name, 0);
+  if ('float' in a) {
+    b.addFieldInt8(1, 4, 0);
+    b.addFieldFloat32(5, a.float, 0);
+  } else if ('int' in a) {
+    b.addFieldInt8(1, 2, 0);
+    b.addFieldInt32(3, a.int, 0);
+  } else if ('str' in a) {
+    b.addFieldInt8(1, 5, 0);
+    b.addFieldOffset(6, value, 0);
+  } else if ('ints' in a) {
+    b.addFieldInt8(1, 8, 0);
+    b.addFieldOffset(9, value, 0);
+  } else {
+    b.addFieldInt8(1, 11, 0);
+    b.addFieldOffset(12, value, 0);
+  }
+  return b.endObject();
+}
+
+export interface LayerSpec {
+  id: number;
+  name: string;
+  type: string;
+  inputs: string[];
+  outputs: string[];
+  attrs: AttrSpec[];
+}
+
+export function buildV3ModelBody(layers: readonly LayerSpec[]): Uint8Array {
+  const b = new flatbuffers.Builder(1024);
+  const offsets = layers.map((l) => {
+    const name = b.createString(l.name);
+    const type = b.createString(l.type);
+    const inputs = stringVector(b, l.inputs);
+    const outputs = stringVector(b, l.outputs);
+    const attrs = tableVector(b, l.attrs.map((a) => attribute(b, a)));
+    b.startObject(6);
+    b.addFieldInt32(0, l.id, 0);
+    b.addFieldOffset(1, name, 0);
+    b.addFieldOffset(2, type, 0);
+    b.addFieldOffset(3, inputs, 0);
+    b.addFieldOffset(4, outputs, 0);
+    b.addFieldOffset(5, attrs, 0);
+    return b.endObject();
+  });
+  const list = tableVector(b, offsets);
+  b.startObject(5);
+  b.addFieldOffset(1, list, 0);
+  const root = b.endObject();
+  b.finish(root, 'NETD');
+  return b.asUint8Array().slice();
+}
+
+export interface ParamTensorSpec {
+  name: string;
+  shape: number[];
+  attrs: AttrSpec[];
+}
+
+export function buildV3ParamsBody(layers: readonly { layer: string; tensors: ParamTensorSpec[] }[]): Uint8Array {
+  const b = new flatbuffers.Builder(1024);
+  const offsets = layers.map((lp) => {
+    const name = b.createString(lp.layer);
+    const tensors = tableVector(
+      b,
+      lp.tensors.map((t) => {
+        const tname = b.createString(t.name);
+        const shape = u32Vector(b, t.shape);
+        const attrs = tableVector(b, t.attrs.map((a) => attribute(b, a)));
+        b.startObject(4);
+        b.addFieldOffset(0, tname, 0);
+        b.addFieldOffset(1, shape, 0);
+        b.addFieldOffset(3, attrs, 0);
+        return b.endObject();
+      }),
+    );
+    b.startObject(2);
+    b.addFieldOffset(0, name, 0);
+    b.addFieldOffset(1, tensors, 0);
+    return b.endObject();
+  });
+  const list = tableVector(b, offsets);
+  b.startObject(1);
+  b.addFieldOffset(0, list, 0);
+  const root = b.endObject();
+  b.finish(root, 'NETP');
+  return b.asUint8Array().slice();
+}
+
+/** A v3 grid as SNPE 1.x stores it: fields equal to 0 omitted (FlatBuffers default). */
+export function v3Grid(g: { min: number; max: number; delta: number; offset: number; bitwidth: number }): AttrSpec[] {
+  const all: AttrSpec[] = [
+    { name: 'delta', float: g.delta },
+    { name: 'max', float: g.max },
+    { name: 'min', float: g.min },
+    { name: 'offset', float: g.offset },
+    { name: 'precision', int: 0x200 | g.bitwidth },
+  ];
+  return all.filter((a) => !('float' in a) || a.float !== 0);
+}

@@ -18,25 +18,85 @@ export class FlatBufferError extends Error {
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
+/** Random access to bytes that are not all in memory (a stored zip entry read through `InputFile.read`). */
+export interface ByteSource {
+  readonly length: number;
+  /** Exactly `length` bytes at `offset` (the caller checks bounds first). */
+  read(offset: number, length: number): Uint8Array;
+}
+
+/** Pages of a ByteSource, read on first touch: a v3 `model.params` is mostly weight bytes never touched. */
+class PagedBytes {
+  private readonly pages = new Map<number, Uint8Array>();
+  pagesRead = 0;
+  constructor(
+    private readonly source: ByteSource,
+    private readonly pageSize = 4096,
+  ) {}
+
+  private page(index: number): Uint8Array {
+    let page = this.pages.get(index);
+    if (page === undefined) {
+      const start = index * this.pageSize;
+      page = this.source.read(start, Math.min(this.pageSize, this.source.length - start));
+      this.pages.set(index, page);
+      this.pagesRead++;
+    }
+    return page;
+  }
+
+  /** `size` bytes at `pos` (in bounds): a view when inside one page, a copy across pages. */
+  get(pos: number, size: number): Uint8Array {
+    const first = Math.floor(pos / this.pageSize);
+    const last = Math.floor((pos + Math.max(size, 1) - 1) / this.pageSize);
+    if (first === last) {
+      const at = pos - first * this.pageSize;
+      return this.page(first).subarray(at, at + size);
+    }
+    const out = new Uint8Array(size);
+    let done = 0;
+    for (let index = first; index <= last; index++) {
+      const page = this.page(index);
+      const from = index === first ? pos - first * this.pageSize : 0;
+      const take = Math.min(page.length - from, size - done);
+      out.set(page.subarray(from, from + take), done);
+      done += take;
+    }
+    return out;
+  }
+}
+
 export class FlatBuffer {
-  readonly bytes: Uint8Array;
-  readonly view: DataView;
+  /** The whole buffer when in memory; undefined for a paged source. */
+  private readonly whole: Uint8Array | undefined;
+  private readonly view: DataView | undefined;
+  private readonly paged: PagedBytes | undefined;
+  readonly length: number;
   /** Vector elements we may still visit: bounds the work on crafted files (shared sub-tables). */
   private budget: number;
 
-  constructor(bytes: Uint8Array) {
-    this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.budget = 64 * bytes.length + 1_000_000;
+  constructor(bytes: Uint8Array | ByteSource) {
+    if (bytes instanceof Uint8Array) {
+      this.whole = bytes;
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.paged = undefined;
+    } else {
+      this.whole = undefined;
+      this.view = undefined;
+      this.paged = new PagedBytes(bytes);
+    }
+    this.length = bytes.length;
+    this.budget = 64 * this.length + 1_000_000;
   }
 
-  get length(): number {
-    return this.bytes.length;
+  /** How many pages a paged source has read so far (0 for an in-memory buffer). */
+  get pagesRead(): number {
+    return this.paged?.pagesRead ?? 0;
   }
 
   check(pos: number, size: number, what: string): void {
-    if (!Number.isInteger(pos) || pos < 0 || size < 0 || pos + size > this.bytes.length) {
-      throw new FlatBufferError(`${what} at byte ${pos} (+${size}) is outside the ${this.bytes.length}-byte buffer`);
+    if (!Number.isInteger(pos) || pos < 0 || size < 0 || pos + size > this.length) {
+      throw new FlatBufferError(`${what} at byte ${pos} (+${size}) is outside the ${this.length}-byte buffer`);
     }
   }
 
@@ -45,39 +105,53 @@ export class FlatBuffer {
     if (this.budget < 0) throw new FlatBufferError('the buffer references far more elements than it can hold (corrupted offsets?)');
   }
 
+  /** `size` checked bytes at `pos`. */
+  slice(pos: number, size: number, what: string): Uint8Array {
+    this.check(pos, size, what);
+    return this.whole ? this.whole.subarray(pos, pos + size) : this.paged!.get(pos, size);
+  }
+
+  /** A DataView over `size` checked bytes and the position of `pos` in it. */
+  private at(pos: number, size: number, what: string): [DataView, number] {
+    this.check(pos, size, what);
+    if (this.view) return [this.view, pos];
+    const b = this.paged!.get(pos, size);
+    return [new DataView(b.buffer, b.byteOffset, b.byteLength), 0];
+  }
+
   u8(pos: number): number {
-    this.check(pos, 1, 'a byte');
-    return this.view.getUint8(pos);
+    const [v, p] = this.at(pos, 1, 'a byte');
+    return v.getUint8(p);
   }
   u16(pos: number): number {
-    this.check(pos, 2, 'a uint16');
-    return this.view.getUint16(pos, true);
+    const [v, p] = this.at(pos, 2, 'a uint16');
+    return v.getUint16(p, true);
   }
   i32(pos: number): number {
-    this.check(pos, 4, 'an int32');
-    return this.view.getInt32(pos, true);
+    const [v, p] = this.at(pos, 4, 'an int32');
+    return v.getInt32(p, true);
   }
   u32(pos: number): number {
-    this.check(pos, 4, 'a uint32');
-    return this.view.getUint32(pos, true);
+    const [v, p] = this.at(pos, 4, 'a uint32');
+    return v.getUint32(p, true);
   }
   f32(pos: number): number {
-    this.check(pos, 4, 'a float32');
-    return this.view.getFloat32(pos, true);
+    const [v, p] = this.at(pos, 4, 'a float32');
+    return v.getFloat32(p, true);
   }
   f64(pos: number): number {
-    this.check(pos, 8, 'a float64');
-    return this.view.getFloat64(pos, true);
+    const [v, p] = this.at(pos, 8, 'a float64');
+    return v.getFloat64(p, true);
   }
   i64(pos: number): number {
-    this.check(pos, 8, 'an int64');
-    return Number(this.view.getBigInt64(pos, true));
+    const [v, p] = this.at(pos, 8, 'an int64');
+    return Number(v.getBigInt64(p, true));
   }
 
   /** The 4-character file identifier at bytes 4..8, or '' when not printable. */
   identifier(): string {
-    if (this.bytes.length < 8) return '';
-    const id = String.fromCharCode(...this.bytes.subarray(4, 8));
+    if (this.length < 8) return '';
+    const id = String.fromCharCode(...this.slice(4, 4, 'the file identifier'));
     return /^[\x20-\x7e]{4}$/.test(id) ? id : '';
   }
 
@@ -107,8 +181,7 @@ export class FlatBuffer {
 
   stringAt(pos: number, what: string): string {
     const length = this.u32(pos);
-    this.check(pos + 4, length, what);
-    return utf8.decode(this.bytes.subarray(pos + 4, pos + 4 + length));
+    return utf8.decode(this.slice(pos + 4, length, what));
   }
 
   /** [start of the elements, element count] of the vector at `pos`, checked for `elementSize`. */

@@ -36,12 +36,30 @@ export function isInputLayer(type: string): boolean {
   return INPUT_TYPES.has(type.toLowerCase());
 }
 
-/** `weights`, `weights_0` → weight; `bias`, `biases` → bias; anything else keeps its stored name. */
+/**
+ * The names the dump parser gives (`weight encoding`, `weight encoding K`, `bias encoding` →
+ * `<layer>.weight`, `<layer>.weight_K`, `<layer>.bias`): stored `weights`/`weights_0` → weight,
+ * `weights_K` → weight_K, `bias`/`biases` → bias; anything else keeps its stored name.
+ */
 function paramNaming(layer: string, stored: string, seen: Set<string>): { name: string; kind?: 'weight' | 'bias' } {
-  const kind = /^weights?(?:_0)?$/.test(stored) ? 'weight' : /^bias(?:es)?(?:_0)?$/.test(stored) ? 'bias' : undefined;
-  const candidate = kind === undefined ? `${layer}.${stored}` : `${layer}.${kind}`;
+  // Stored names in real v3 `model.params`: `weights_0`, `bias` (aidlux_yolov5n_int8.dlc, Conv_0).
+  const weight = /^weights?(?:_(\d+))?$/.exec(stored);
+  const kind = weight ? 'weight' : /^bias(?:es)?(?:_0)?$/.test(stored) ? 'bias' : undefined;
+  const index = weight?.[1] !== undefined ? Number(weight[1]) : 0;
+  const candidate = kind === undefined ? `${layer}.${stored}` : `${layer}.${kind}${index > 0 ? `_${index}` : ''}`;
   if (!seen.has(candidate)) return kind === undefined ? { name: candidate } : { name: candidate, kind };
   return { name: `${layer}.${stored}` };
+}
+
+/** v3 layer types as 1.x dumps print them: `Convolutional` → `convolutional`, `ElementwiseBinaryOp` → `elementwise_binary_op`. */
+const DUMP_TYPE_NAMES = new Map([
+  ['Input', 'data'],
+  ['Concat', 'concatenation'],
+]);
+
+export function dumpTypeName(type: string): string {
+  // Real pairs (aidlux v3 ↔ its 1.59 dump): `ElementwiseBinaryOp` → `elementwise_binary_op`, `Pooling` → `pooling`.
+  return DUMP_TYPE_NAMES.get(type) ?? type.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 function dimsText(dims: readonly number[] | undefined): string {

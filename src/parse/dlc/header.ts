@@ -28,5 +28,6 @@ export function readHeader(bytes: Uint8Array): DlcHeader | undefined {
 export function bodyIdentifier(body: Uint8Array): string {
   if (body.length < 8) return '';
   const id = String.fromCharCode(body[4]!, body[5]!, body[6]!, body[7]!);
+  // Real identifiers: `NETD` (model), `NETP` (v3/v4.1 params), `NR64` (QAIRT 2.25 params).
   return /^[A-Z0-9]{4}$/.test(id) ? id : '';
 }

@@ -16,7 +16,7 @@ import { emptyMetadata, parseJsonMetadata, parseKeyValueMetadata } from './metad
 import { readV2Model } from './v2.js';
 import { readV3Model, readV3Params } from './v3.js';
 import { readV4Model } from './v4.js';
-import { listEntries, readEntry, ZipError, type ZipEntry } from './zip.js';
+import { entryHead, listEntries, openEntry, readEntry, ZipError, type ZipEntry } from './zip.js';
 
 /** The graph name of a 1.x DLC (which has none): the file name without `.dlc`. */
 function graphNameOf(file: string): string {
@@ -77,9 +77,9 @@ function readUnchecked(input: InputFile): DlcModel {
     const paramsEntry = entries.find((e) => e.name === 'model.params');
     let params: Param1x[] = [];
     if (paramsEntry) {
-      const bytes = readEntry(input, paramsEntry);
-      const h = readHeader(bytes);
-      params = readV3Params(h ? bytes.subarray(h.bodyOffset) : bytes, input.name);
+      // Read lazily, page by page: only tables, names and encodings are touched, never the weights.
+      const h = readHeader(entryHead(input, paramsEntry, 8));
+      params = readV3Params(openEntry(input, paramsEntry, h ? h.bodyOffset : 0), input.name);
     }
     graphs = [buildGraph1x(graphNameOf(input.name), layers, params, diags)];
   } else {

@@ -6,7 +6,7 @@
  *   `{header: {artifact_type, version}, dlcGenerationInfo: [{converterCommand: {tool, converterVersion, args}}]}`.
  */
 import type { Command, Location, ModelMetadata } from '../../model.js';
-import { parseCommand } from './commands.js';
+import { parseCommand } from '../dump/commands.js';
 import type { DiagnosticList } from './build.js';
 
 interface MutableMetadata {
@@ -16,10 +16,6 @@ interface MutableMetadata {
   quantizerCommand?: Command | null;
   converterVersion?: string;
   other: Map<string, string>;
-}
-
-function finish(m: MutableMetadata): ModelMetadata {
-  return m;
 }
 
 export function emptyMetadata(): ModelMetadata {
@@ -55,7 +51,7 @@ export function parseKeyValueMetadata(text: string): ModelMetadata {
         m.other.set(key, value);
     }
   }
-  return finish(m);
+  return m;
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {
@@ -81,9 +77,9 @@ export function parseJsonMetadata(text: string, diags: DiagnosticList, at: Locat
     doc = JSON.parse(text);
   } catch (err) {
     diags.add('DLC_UNREADABLE_PART', `the JSON metadata is not valid JSON (${(err as Error).message})`, at);
-    return finish(m);
+    return m;
   }
-  if (!isRecord(doc)) return finish(m);
+  if (!isRecord(doc)) return m;
   const header = doc['header'];
   if (isRecord(header)) {
     if (typeof header['artifact_type'] === 'string') m.other.set('artifact_type', header['artifact_type']);
@@ -103,5 +99,5 @@ export function parseJsonMetadata(text: string, diags: DiagnosticList, at: Locat
       if (isRecord(quant)) m.quantizerCommand = commandFromJson(quant);
     }
   }
-  return finish(m);
+  return m;
 }

@@ -11,10 +11,10 @@
  * sample seen: its low byte is taken as the bitwidth [guess, held on 648 real encodings].
  */
 import type { Location, OpParam, TensorEncoding } from '../../model.js';
-import { FlatBuffer } from './flatbuffer.js';
+import { FlatBuffer, type ByteSource } from './flatbuffer.js';
 import { attrText, children, findAttr, numberOf, readAttrs, type Attr } from './attributes.js';
 import { FLOAT32, toEncoding, type DiagnosticList, type RawGrid } from './build.js';
-import type { Layer1x, Param1x } from './graph1x.js';
+import { dumpTypeName, type Layer1x, type Param1x } from './graph1x.js';
 
 function isArrayAttr(a: Attr | undefined): boolean {
   const list = children(a);
@@ -111,7 +111,7 @@ export function readV3Model(body: Uint8Array, file: string, diags: DiagnosticLis
     layers.push({
       id: t.i32(0, index),
       name,
-      type: t.string(2) ?? '',
+      type: dumpTypeName(t.string(2) ?? ''),
       inputs: t.strings(3),
       outputs,
       outDims,
@@ -124,7 +124,7 @@ export function readV3Model(body: Uint8Array, file: string, diags: DiagnosticLis
 }
 
 /** Weight/bias tensors and their encodings from `model.params` (the weight bytes are never read). */
-export function readV3Params(body: Uint8Array, file: string): Param1x[] {
+export function readV3Params(body: Uint8Array | ByteSource, file: string): Param1x[] {
   const fb = new FlatBuffer(body);
   const root = fb.root();
   const out: Param1x[] = [];

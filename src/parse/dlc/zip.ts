@@ -177,3 +177,35 @@ export function readEntry(input: InputFile, entry: ZipEntry): Uint8Array {
   }
   throw new ZipError(`entry "${entry.name}" uses compression method ${entry.method} (only stored and deflated are supported)`);
 }
+
+/** Random access to part of an entry, read on demand (see flatbuffer.ts `ByteSource`). */
+export interface EntrySource {
+  readonly length: number;
+  read(offset: number, length: number): Uint8Array;
+}
+
+/**
+ * A stored entry as random access, from `skip` bytes in (nothing is read yet); a deflated entry
+ * cannot be read in pieces and is inflated whole. Used for v3 `model.params`, which is mostly
+ * weight bytes the reader never touches.
+ */
+export function openEntry(input: InputFile, entry: ZipEntry, skip: number): EntrySource | Uint8Array {
+  if (entry.method !== 0) return readEntry(input, entry).subarray(skip);
+  const local = readExact(input, entry.localHeaderOffset, 30, `the local header of "${entry.name}"`);
+  const lv = view(local);
+  if (lv.getUint32(0, true) !== SIG_LOCAL) throw new ZipError(`the local header of "${entry.name}" has a bad signature`);
+  if (entry.compressedSize !== entry.size) throw new ZipError(`stored entry "${entry.name}" has different compressed and uncompressed sizes`);
+  const dataAt = entry.localHeaderOffset + 30 + lv.getUint16(26, true) + lv.getUint16(28, true);
+  if (dataAt + entry.size > input.size) {
+    throw new ZipError(`the data of "${entry.name}" (bytes ${dataAt}..${dataAt + entry.size}) lies past the end of the file (${input.size} bytes): the file is truncated`);
+  }
+  const start = dataAt + Math.min(skip, entry.size);
+  const length = entry.size - Math.min(skip, entry.size);
+  return { length, read: (offset, size) => readExact(input, start + offset, size, `part of "${entry.name}"`) };
+}
+
+/** The first `n` bytes of an entry (its DLC header). */
+export function entryHead(input: InputFile, entry: ZipEntry, n: number): Uint8Array {
+  const src = openEntry(input, entry, 0);
+  return src instanceof Uint8Array ? src.subarray(0, n) : src.read(0, Math.min(n, src.length));
+}

@@ -26,7 +26,7 @@ import {
   type TensorEncoding,
   type TensorRole,
 } from '../../model.js';
-import { parseCommand } from '../dlc/commands.js';
+import { parseCommand } from '../dump/commands.js';
 import {
   DiagnosticList,
   FLOAT64,
@@ -54,6 +54,7 @@ const ENC_AXIS_SCALE_OFFSET = 1;
 
 /** Line and column of a JSON.parse error position, for a clean BAD_JSON message. */
 function positionOf(text: string, message: string): { line: number; column: number } | undefined {
+  // Node 20: `Unexpected token , in JSON at position 31` / `Expected double-quoted property name in JSON at position 31`.
   const m = /position (\d+)/.exec(message);
   if (!m) return undefined;
   const pos = Number(m[1]);
@@ -200,6 +201,7 @@ export function readQnnNetJson(input: InputFile): DlcModel {
   }
   const file = input.name;
   const diags = new DiagnosticList();
+  // `resnet18_int8_net.json` → graph `resnet18_int8` (the converter's model name).
   const graphName = (file.split(/[\\/]/).pop() ?? file).replace(/_net\.json$|\.json$/i, '');
   const producers = new Map<string, { op: string; type: string }>();
   const consumers = new Map<string, string[]>();
