@@ -11,6 +11,8 @@ import { runVerify } from './commands/verify.js';
 import { runDiff } from './commands/diff.js';
 import { withProgress } from './progress.js';
 
+import { parseReportTargets } from './commands/reports.js';
+
 const FORMATS = ['table', 'json', 'markdown', 'junit', 'sarif', 'github', 'csv', 'html'] as const;
 
 const EPILOG = `Exit codes: 0 verified (or no regression), 1 verification failed (or regression),
@@ -34,9 +36,11 @@ function common(argv: Record<string, unknown>, io: CliIo): CommonOptions {
   const noColorEnv = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
   const colorFlag = argv['color'] as boolean | undefined;
   const graph = argv['graph'] as string | undefined;
+  const reports = list(argv['report']);
+  parseReportTargets(reports); // a bad --report is a usage error before any input is read
   return {
     format: String(argv['format'] ?? 'table'),
-    reports: list(argv['report']),
+    reports,
     strict: Boolean(argv['strict']),
     quiet: Boolean(argv['quiet']),
     verbose: Boolean(argv['verbose']),

@@ -180,23 +180,88 @@ export const PIPELINE = {
 
 export interface DiffWords {
   readonly title: string;
+  /**
+   * The default kind. The diff's policy (src/verify/diff.ts) may raise or lower it per change, and
+   * `help` says when: a change that follows from another one (a tensor removed with its op) is
+   * `info`; a graph input/output removed, a bitwidth lowered, per-channel lost, or an encoding moved
+   * beyond `maxEncodingSteps` (default 1 step of the before grid) is a `regression`.
+   */
   readonly kind: 'regression' | 'change' | 'info';
+  /** What it means for a release and what to do about it. */
+  readonly help: string;
 }
 
 export const DIFF = {
-  TENSOR_ADDED: { title: 'tensor added', kind: 'change' },
-  TENSOR_REMOVED: { title: 'tensor removed', kind: 'change' },
-  BITWIDTH_CHANGED: { title: 'bitwidth changed', kind: 'change' },
-  DTYPE_CHANGED: { title: 'data type changed', kind: 'change' },
-  BECAME_FLOAT: { title: 'quantized tensor became float', kind: 'regression' },
-  BECAME_QUANTIZED: { title: 'float tensor became quantized', kind: 'change' },
-  ENCODING_CHANGED: { title: 'encoding changed', kind: 'change' },
-  ENCODING_SAME: { title: 'encoding unchanged within print precision', kind: 'info' },
-  LAYOUT_CHANGED: { title: 'encoding layout changed', kind: 'change' },
-  OP_ADDED: { title: 'op added', kind: 'change' },
-  OP_REMOVED: { title: 'op removed', kind: 'regression' },
-  OP_RETYPED: { title: 'op type changed', kind: 'change' },
-  GRAPH_ADDED: { title: 'graph added', kind: 'change' },
-  GRAPH_REMOVED: { title: 'graph removed', kind: 'regression' },
-  METADATA_CHANGED: { title: 'metadata changed', kind: 'info' },
+  TENSOR_ADDED: {
+    title: 'tensor added',
+    kind: 'change',
+    help: 'A new tensor (info when its producer op was added too). Check that it is quantized as intended.',
+  },
+  TENSOR_REMOVED: {
+    title: 'tensor removed',
+    kind: 'change',
+    help: 'A tensor is gone: a regression when it was a graph input or output (the model interface changed); info when its producer op was removed too (reported there); otherwise usually a rename by the converter.',
+  },
+  BITWIDTH_CHANGED: {
+    title: 'bitwidth changed',
+    kind: 'change',
+    help: 'A regression when the bitwidth went down (16 -> 8 bits: 256 times coarser steps); a change when it went up. Check act_bitwidth/weights_bitwidth and the overrides.',
+  },
+  DTYPE_CHANGED: {
+    title: 'data type changed',
+    kind: 'change',
+    help: 'The stored data type changed without the tensor gaining or losing quantization (uFxp_8 -> sFxp_8, Int_32 -> Int_64, Float_32 -> Float_16).',
+  },
+  BECAME_FLOAT: {
+    title: 'quantized tensor became float',
+    kind: 'regression',
+    help: 'The tensor lost its encoding and runs in float: float_fallback, a dropped override, or an op the quantizer skipped. On a fixed-point backend (DSP/HTP) this adds conversions or fails.',
+  },
+  BECAME_QUANTIZED: {
+    title: 'float tensor became quantized',
+    kind: 'change',
+    help: 'A tensor that was float now has an encoding: check that its range is the one you meant (dlcverify DLC SOURCE).',
+  },
+  ENCODING_CHANGED: {
+    title: 'encoding changed',
+    kind: 'change',
+    help: 'min/max moved beyond print precision and float32 rounding, measured in steps of the before grid: a regression beyond maxEncodingSteps (default 1 step), a change up to it. Recalibration moves many tensors; an override that stopped applying moves one.',
+  },
+  ENCODING_SAME: {
+    title: 'encoding unchanged within print precision',
+    kind: 'info',
+    help: 'The numbers differ only as much as printing and float32 storage allow (a .dlc against its own dump): nothing to do.',
+  },
+  LAYOUT_CHANGED: {
+    title: 'encoding layout changed',
+    kind: 'change',
+    help: 'A regression when per-channel encodings became per-tensor (one range for every channel); a change otherwise.',
+  },
+  SHAPE_CHANGED: {
+    title: 'tensor dimensions changed',
+    kind: 'change',
+    help: 'The tensor has other dimensions (input resolution, batch, channel count): intended if the model changed.',
+  },
+  OP_ADDED: { title: 'op added', kind: 'change', help: 'A new op: check its output encodings.' },
+  OP_REMOVED: {
+    title: 'op removed',
+    kind: 'regression',
+    help: 'An op of the before graph is gone (removed, folded or renamed). Accept it in the baseline if the converter folded it on purpose.',
+  },
+  OP_RETYPED: {
+    title: 'op type changed',
+    kind: 'change',
+    help: 'The op with this name has another type: a converter translating the same layer differently.',
+  },
+  GRAPH_ADDED: { title: 'graph added', kind: 'change', help: 'A new graph in the DLC.' },
+  GRAPH_REMOVED: {
+    title: 'graph removed',
+    kind: 'regression',
+    help: 'A graph of the before DLC is gone: the model no longer offers it.',
+  },
+  METADATA_CHANGED: {
+    title: 'metadata changed',
+    kind: 'change',
+    help: 'The SDK version, converter or quantizer command changed (option by option); derived footer numbers are info. Never fails the run.',
+  },
 } as const satisfies Record<DiffCode, DiffWords>;

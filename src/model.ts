@@ -233,6 +233,12 @@ export interface Graph {
   readonly outputs: readonly IoRow[];
   /** Footer lines of this graph (`Total parameters`, `Ops used by Graph`, …) by label. */
   readonly footer: ReadonlyMap<string, string>;
+  /**
+   * The graph was rebuilt from a saved list of encodings (a saved `show --format json` without a
+   * tensor list): a tensor without an encoding is unknown here, not absent. Readers of real models
+   * leave it unset.
+   */
+  readonly encodingsOnly?: boolean;
 }
 
 /** A converter or quantizer command line, parsed into its `key=value` options. */
@@ -504,6 +510,7 @@ export type DiffCode =
   | 'ENCODING_CHANGED'
   | 'ENCODING_SAME'
   | 'LAYOUT_CHANGED'
+  | 'SHAPE_CHANGED'
   | 'OP_ADDED'
   | 'OP_REMOVED'
   | 'OP_RETYPED'
@@ -534,7 +541,10 @@ export interface DiffReport {
   readonly before: InputRef;
   readonly after: InputRef;
   readonly changes: readonly DiffChange[];
-  /** Unified diff of the op lists (`id name type` per line), per graph. */
+  /**
+   * Unified diff of the op lists, per graph whose list changed (`name  type` per line: ids are left
+   * out because removing one op renumbers every later one).
+   */
   readonly opListDiff: string;
   readonly diagnostics: readonly Diagnostic[];
   readonly notes: readonly string[];

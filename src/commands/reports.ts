@@ -25,8 +25,10 @@ export function parseReportTargets(values: readonly string[]): ReportTarget[] {
 
 export function writeReports(report: Report, options: CommonOptions, io: CliIo): void {
   const targets = parseReportTargets(options.reports);
-  const base: RenderOptions = { color: false, verbose: options.verbose };
-  const fullReportPath = targets.find((t) => t.format === 'html' || t.format === 'markdown')?.path;
+  const workspace = io.env['GITHUB_WORKSPACE'];
+  const base: RenderOptions = { color: false, verbose: options.verbose, ...(workspace ? { workspace } : {}) };
+  // Annotations point at the fullest report written in this run: the HTML page, else the Markdown.
+  const fullReportPath = (targets.find((t) => t.format === 'html') ?? targets.find((t) => t.format === 'markdown'))?.path;
   for (const target of targets) {
     io.writeFile(target.path, renderReport(report, target.format, { ...base, ...(fullReportPath ? { fullReportPath } : {}) }));
   }
@@ -37,6 +39,7 @@ export function writeReports(report: Report, options: CommonOptions, io: CliIo):
       color: format === 'table' && options.color,
       verbose: options.verbose,
       ...(fullReportPath ? { fullReportPath } : {}),
+      ...(workspace ? { workspace } : {}),
     }),
   );
 }

@@ -19,24 +19,10 @@ export function runShow(options: ShowOptions, io: CliIo): number {
     io.stdout(renderSource(readSource(input), options));
     return 0;
   }
-  if (side === 'model') {
-    const model = readModel(input);
-    io.stdout(renderModel(model, options));
-    if (options.strict && model.diagnostics.some((d) => d.severity !== 'info')) {
-      throw new InputError('STRICT_DIAGNOSTICS', `${options.file}: ${model.diagnostics.length} diagnostic(s) under --strict`);
-    }
-    return 0;
+  const model = readModel(input);
+  io.stdout(renderModel(model, options));
+  if (options.strict && model.diagnostics.some((d) => d.severity !== 'info')) {
+    throw new InputError('STRICT_DIAGNOSTICS', `${options.file}: ${model.diagnostics.length} diagnostic(s) under --strict`);
   }
-  // JSON: a QNN net.json is a model; anything else is a source.
-  try {
-    const model = readModel(input);
-    io.stdout(renderModel(model, options));
-    return 0;
-  } catch (err) {
-    if (err instanceof InputError && err.code === 'WRONG_FILE') {
-      io.stdout(renderSource(readSource(input), options));
-      return 0;
-    }
-    throw err;
-  }
+  return 0;
 }

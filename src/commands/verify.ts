@@ -1,8 +1,13 @@
 /**
- * `dlcverify DUMP SOURCE`: read both sides, verify, apply policy, render, exit code.
+ * `dlcverify DUMP SOURCE`: read both sides, load the config, verify, apply policy, render, exit code.
  */
+import { join } from 'node:path';
 import type { CliIo, CommonOptions } from './context.js';
 import { InputError } from '../model.js';
+import { readModel, readSource } from '../parse/load.js';
+import { verify } from '../verify/index.js';
+import { parseConfig, type VerifyConfig } from '../verify/policy.js';
+import { writeReports } from './reports.js';
 
 export interface VerifyOptions extends CommonOptions {
   readonly dlc: string;
@@ -13,7 +18,40 @@ export interface VerifyOptions extends CommonOptions {
   readonly config?: string;
 }
 
-// Placeholder until issue 4 lands.
-export function runVerify(options: VerifyOptions, _io: CliIo): number {
-  throw new InputError('USAGE', `verify ${options.dlc} ${options.source}: not implemented yet`);
+export const CONFIG_FILE = 'dlcverify.config.json';
+
+/** The config given with `--config`, else `./dlcverify.config.json` when present, else none. */
+export function loadConfig(explicit: string | undefined, io: CliIo): VerifyConfig | undefined {
+  const path = explicit ?? join(io.cwd, CONFIG_FILE);
+  if (explicit === undefined && !io.fileExists(path)) return undefined;
+  const text = new TextDecoder('utf-8').decode(io.openInput(path).bytes());
+  return parseConfig(text, path);
+}
+
+export function runVerify(options: VerifyOptions, io: CliIo): number {
+  const config = loadConfig(options.config, io);
+  const model = readModel(io.openInput(options.dlc));
+  const source = readSource(io.openInput(options.source));
+  const report = verify(model, source, {
+    renames: [...options.rename, ...(config?.renames ?? [])],
+    waivers: [...options.waive, ...(config?.waivers ?? [])],
+    // The command line wins over the config file.
+    ...(options.failOn.length > 0 ? { failOn: options.failOn } : config?.failOn ? { failOn: config.failOn } : {}),
+    ...(config ? { tolerances: config.tolerances } : {}),
+    ...(options.graph !== undefined ? { graph: options.graph } : {}),
+  });
+  writeReports(report, options, io);
+  if (options.strict) {
+    const serious = report.diagnostics.filter((d) => d.severity !== 'info');
+    if (serious.length > 0) {
+      const first = serious[0]!;
+      const where = first.at.file !== undefined ? `${first.at.file}${first.at.line !== undefined ? `:${first.at.line}` : ''}: ` : '';
+      throw new InputError(
+        'STRICT_DIAGNOSTICS',
+        `--strict: ${serious.length} parser diagnostic(s), first: ${where}${first.code} ${first.detail}`,
+        first.at,
+      );
+    }
+  }
+  return report.summary.exitCode;
 }

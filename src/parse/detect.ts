@@ -53,6 +53,9 @@ export function detectInput(input: Pick<InputFile, 'head' | 'size' | 'name'>): I
   // `DLC info for: /path`, `DLC info for /path` (1.17), `DLC info of: /path` (2.2x+), possibly after
   // a shell prompt or `[INFO]` lines, and possibly inside CSV quotes.
   if (/DLC info (?:for|of)\b/.test(text)) return 'dump';
+  // A pasted fragment without the header: an op table header row (`| Id  | Name  | Type …`), an
+  // I/O table (`| Input Name  | Dimensions …`) or a graph block (`Info of graph: name`).
+  if (/^\|\s*(?:Id\s*\|\s*Name\s*\||(?:Input|Output) Name\s*\|)|^Info of graph:/m.test(text)) return 'dump';
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) return 'json';
   // pbtxt: `node {` at the top level (`node {\n  name: "input"`), or `versions {`/`library {`.
   if (/^\s*(?:#[^\n]*\n\s*)*(?:node|versions|library)\s*\{/.test(text)) return 'graphdef-text';

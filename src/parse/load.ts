@@ -70,10 +70,20 @@ export function readSource(input: InputFile): SourceSet {
   }
 }
 
-/** For `show`: which side does this file belong to? */
-export function inputSide(input: InputFile): 'model' | 'source' | 'either' {
+/**
+ * For `show`: which side does this file belong to? A JSON document is a QNN net.json (the model
+ * side) when its head carries the converter's top-level keys; anything else is a source. Deciding
+ * from the head keeps a 100 MB overrides file from being parsed twice.
+ */
+export function inputSide(input: InputFile): 'model' | 'source' {
   const kind = detectInput(input);
   if (kind === 'dump' || kind === 'dlc') return 'model';
-  if (kind === 'json') return 'either';
+  if (kind === 'json') return looksLikeQnnNetJson(input.head) ? 'model' : 'source';
   return 'source';
+}
+
+/** `"converter_command"` next to `"model.cpp"`/`"model.bin"`/`"graph"`: what qnn-*-converter writes. */
+function looksLikeQnnNetJson(head: Uint8Array): boolean {
+  const text = new TextDecoder().decode(head.subarray(0, 16384));
+  return /"converter_command"\s*:/.test(text) && /"(?:model\.cpp|model\.bin|graph|op_types)"\s*:/.test(text);
 }

@@ -22,6 +22,11 @@ export interface RenderOptions {
   readonly width?: number;
   /** Where the full report will be (GitHub annotations point at it). */
   readonly fullReportPath?: string;
+  /**
+   * The checkout root (`$GITHUB_WORKSPACE`): paths under it are written relative to it where the
+   * consumer needs repository-relative paths (GitHub annotations, SARIF).
+   */
+  readonly workspace?: string;
 }
 
 export function isReportFormat(name: string): name is ReportFormat {

@@ -12,6 +12,7 @@ import type {
   DlcModel,
   Encoding,
   GridNumbers,
+  Op,
   ResultKind,
   SourceEntry,
   SourceGrid,
@@ -21,7 +22,7 @@ import type {
   VerdictTag,
   VerifyResult,
 } from '../model.js';
-import { printQuantum } from '../numeric.js';
+import { printQuantum, roundHalfAway } from '../numeric.js';
 import {
   convertedGrids,
   fieldMatches,
@@ -33,6 +34,7 @@ import {
   OP_FIXED_RULES,
   signedSymmetric,
   stepDeviation,
+  strictSymmetric,
   tfNudge,
   worstSteps,
   type FieldMode,
@@ -52,6 +54,8 @@ export interface ClassifyContext {
   readonly extraTolerance: (tensor: string) => number;
   /** `<base>` -> its `<base>_converted_*` tensors. */
   readonly convertedByBase: ReadonlyMap<string, readonly DlcHit[]>;
+  /** `graph \0 op name` -> op. */
+  readonly opsByName: ReadonlyMap<string, Op>;
 }
 
 export function buildConvertedIndex(all: readonly DlcHit[]): Map<string, DlcHit[]> {
@@ -75,7 +79,7 @@ export function fmt(x: number | undefined): string {
   if (x === undefined) return '—';
   if (!Number.isFinite(x)) return String(x);
   if (Number.isInteger(x)) return String(x);
-  return String(Number(x.toPrecision(12)));
+  return String(Number(x.toPrecision(15)));
 }
 
 export function fmtSteps(x: number | undefined): string {
@@ -84,6 +88,11 @@ export function fmtSteps(x: number | undefined): string {
   if (x === 0) return '0';
   if (x < 0.01) return x.toExponential(1);
   return x >= 100 ? x.toFixed(0) : x.toFixed(2);
+}
+
+/** Ratios to 7 significant digits: enough for 254/255 (0.9960784), not float32 noise. */
+export function fmtRatio(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(7))) : String(x);
 }
 
 function gridWords(g: GridNumbers): string {
@@ -141,7 +150,8 @@ function fits(c: Candidate, d: Encoding, extra: number): boolean {
     const o = d.offset.value;
     if (!Number.isFinite(o)) return false;
     const rounded = Math.sign(o) * Math.round(Math.abs(o));
-    if (!c.offsets.some((x) => x === rounded)) return false;
+    // Offsets are integers on both sides (a source may write `-128.0`): compare rounded values.
+    if (!c.offsets.some((x) => roundHalfAway(x) === rounded)) return false;
   }
   return true;
 }
@@ -163,37 +173,49 @@ export interface SourceSide {
   readonly perChannel: boolean;
 }
 
+/** JSON_INCONSISTENT, reading a symmetric entry's offset 0 as the forced −2^(bw−1). */
+function inconsistent(src: SourceSide): boolean {
+  const g = src.grid;
+  const forced = src.entry.isSymmetric === true && (g.offset === undefined || g.offset === 0);
+  return isSelfInconsistent(forced ? { ...g, offset: -(2 ** (src.bitwidth - 1)) } : g, src.bitwidth);
+}
+
 function isReluType(type: string | undefined): boolean {
   return type !== undefined && /^relu/i.test(type);
 }
 
 /** Producer op → op rule name. 2.x: `ElementWiseNeuron` with `operation: 6` (Sigmoid) / 8 (Tanh), or
  * `Neuron`/`Sigmoid`/`Tanh`; 1.x: `neuron` with `func: logistic` / `func: tanh`. */
-export function producerOpKind(model: DlcModel, tensor: Tensor): 'Sigmoid' | 'Tanh' | undefined {
+export function producerOpKind(ctx: ClassifyContext, graph: string, tensor: Tensor): 'Sigmoid' | 'Tanh' | undefined {
   const producer = tensor.producer;
   if (!producer) return undefined;
   const type = producer.type.toLowerCase();
   if (type === 'sigmoid' || type === 'logistic' || type === 'elementwisesigmoid') return 'Sigmoid';
   if (type === 'tanh' || type === 'elementwisetanh') return 'Tanh';
   if (type !== 'elementwiseneuron' && type !== 'neuron' && type !== 'elementwise_neuron') return undefined;
-  for (const graph of model.graphs) {
-    const op = graph.ops.find((o) => o.name === producer.op);
-    if (!op) continue;
-    for (const param of op.params) {
-      const name = param.name.toLowerCase();
-      const value = param.value.trim().toLowerCase();
-      if (name === 'operation' || name === 'neuron_type') {
-        if (value === '6' || value.includes('sigmoid')) return 'Sigmoid';
-        if (value === '8' || value.includes('tanh')) return 'Tanh';
-      }
-      if (name === 'func' || name === 'neuron type') {
-        if (value.includes('logistic') || value.includes('sigmoid')) return 'Sigmoid';
-        if (value.includes('tanh')) return 'Tanh';
-      }
+  const op = ctx.opsByName.get(`${graph}\0${producer.op}`);
+  if (!op) return undefined;
+  for (const param of op.params) {
+    const name = param.name.toLowerCase();
+    const value = param.value.trim().toLowerCase();
+    // 2.x `operation: 6` (QNN ElementWiseNeuron: 6 SIGMOID, 8 TANH); 1.x `func: logistic` / `func: tanh`.
+    if (name === 'operation' || name === 'neuron_type') {
+      if (value === '6' || value.includes('sigmoid')) return 'Sigmoid';
+      if (value === '8' || value.includes('tanh')) return 'Tanh';
     }
-    return undefined;
+    if (name === 'func' || name === 'neuron type') {
+      if (value.includes('logistic') || value.includes('sigmoid')) return 'Sigmoid';
+      if (value.includes('tanh')) return 'Tanh';
+    }
   }
   return undefined;
+}
+
+/** Ops by `graph \0 name`, built once (producer look-ups stay O(1)). */
+export function buildOpIndex(model: DlcModel): Map<string, Op> {
+  const map = new Map<string, Op>();
+  for (const graph of model.graphs) for (const op of graph.ops) map.set(`${graph.name}\0${op.name}`, op);
+  return map;
 }
 
 function buildCandidates(src: SourceSide, d: Encoding, tensor: Tensor, ctx: ClassifyContext): Candidate[] {
@@ -230,7 +252,11 @@ function buildCandidates(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Clas
     return undefined;
   };
 
-  const exact = asGiven('as-given');
+  // EXACT needs the source to give the grid (scale); from min/max alone the SDK computes it in float32.
+  // And a value can only be held exactly when float32 can represent it: otherwise equality at the
+  // printed precision is float32 storage hidden by the print (FLOAT32_ROUNDING).
+  const representable = [g.min, g.max, g.scale].every((v) => v === undefined || Math.fround(v) === v);
+  const exact = g.scale !== undefined && representable ? asGiven('as-given') : undefined;
   if (exact) out.push({ verdict: 'EXACT', ...exact, because: 'every field equals the source at the printed precision' });
   const f32 = asGiven('float32');
   if (f32) out.push({ verdict: 'FLOAT32_ROUNDING', ...f32, because: 'every field equals float32 of the source' });
@@ -292,13 +318,13 @@ function buildCandidates(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Clas
         ...recomputed(snpe),
         because:
           `narrow_range is ignored: the grid has ${n} steps, not ${n - 1} (scale ratio to TF's ${fmt(tf.scale)}: ` +
-          `${fmt(snpe.scale / tf.scale)}, ${n - 1}/${n} = ${fmt((n - 1) / n)}); min nudged by ${fmtSteps(moved)} step`,
+          `${fmtRatio(snpe.scale / tf.scale)}, ${n - 1}/${n} = ${fmtRatio((n - 1) / n)}); min nudged by ${fmtSteps(moved)} step`,
       });
     }
   }
 
   // The quantizer computes the grid only when scale/offset are missing, or off-grid (inconsistent).
-  const recomputes = g.scale === undefined || g.offset === undefined || isSelfInconsistent(g, bw);
+  const recomputes = g.scale === undefined || g.offset === undefined || inconsistent(src);
   if (hasMinMax && recomputes) {
     const range = Math.max(0, g.max!) - Math.min(0, g.min!);
     for (const minRange of MIN_RANGES) {
@@ -347,7 +373,18 @@ function buildCandidates(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Clas
     });
   }
 
-  const opKind = producerOpKind(ctx.model, tensor);
+  if (minV !== undefined && maxV !== undefined) {
+    // AIMET strict symmetric (offset −(2^(bw−1)−1), min = −max), e.g. older AIMET exports.
+    const strict = strictSymmetric(Math.max(Math.abs(minV), Math.abs(maxV)), bw);
+    out.push({
+      verdict: 'SYMMETRIC_FORCED',
+      ...recomputed(strict),
+      kind: src.entry.isSymmetric === true || (ctx.symmetricWeightsFlag && tensor.role === 'param') ? 'ok' : 'warn',
+      because: `the grid is strict symmetric (offset ${-(half - 1)}, min = −max = −${fmt(strict.max)})`,
+    });
+  }
+
+  const opKind = producerOpKind(ctx, tensor.graph, tensor);
   if (opKind !== undefined) {
     for (const r of OP_FIXED_RULES) {
       if (r.op !== opKind || r.bitwidth !== d.bitwidth) continue;
@@ -383,7 +420,7 @@ export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Cla
   const bw = src.bitwidth;
   const extra = ctx.extraTolerance(tensor.name);
   const tags: VerdictTag[] = [];
-  if (isSelfInconsistent(g, bw)) tags.push('JSON_INCONSISTENT');
+  if (inconsistent(src)) tags.push('JSON_INCONSISTENT');
   const givenNumbers: GridNumbers = {
     bitwidth: bw,
     ...(g.min !== undefined ? { min: g.min } : {}),
@@ -451,7 +488,7 @@ export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Cla
     best && best.c !== reference
       ? `; closest explanation ${best.c.verdict} (${best.c.because}) is still ${fmtSteps(best.w)} step away`
       : '';
-  const scaleWords = Number.isNaN(dev.scaleRatio) ? '' : `, scale ratio ${fmt(dev.scaleRatio)}`;
+  const scaleWords = Number.isNaN(dev.scaleRatio) ? '' : `, scale ratio ${fmtRatio(dev.scaleRatio)}`;
   const offsetWords = Number.isNaN(dev.offsetDelta) || dev.offsetDelta === 0 ? '' : `, offset ${fmt(actual.offset)} instead of ${fmt(expected.offset)}`;
   const scaleZero = d.scale.value === 0 ? ' (the DLC scale is 0: not computed)' : '';
   return {
@@ -460,7 +497,7 @@ export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Cla
     tags,
     expected,
     deviation: toDeviation(dev),
-    ...(best && best.c !== reference ? { hypothesis: { verdict: best.c.verdict, deviation: toDeviation(best.d) } } : {}),
+    ...(best ? { hypothesis: { verdict: best.c.verdict, deviation: toDeviation(best.d) } } : {}),
     sentence:
       `${VERDICTS.REAL_MISMATCH.title}: min is ${fmtSteps(dev.minSteps)} step and max ${fmtSteps(dev.maxSteps)} step from the source` +
       `${scaleWords}${offsetWords}${scaleZero} (DLC ${gridWords(actual)}; source ${gridWords(givenNumbers)})${closest}.`,
@@ -558,6 +595,9 @@ export function classifyMatched(outcome: MatchOutcome, hit: DlcHit, ctx: Classif
   const results: VerifyResult[] = [];
   const judge = (grid: SourceGrid, d: Encoding, channel: number | undefined, extraTags: VerdictTag[]): void => {
     const j = judgeGrid({ entry, grid, bitwidth, perChannel }, d, tensor, ctx);
+    const flagWords: string[] = [];
+    if (enc.isOverridden === false && j.kind === 'ok') flagWords.push('the DLC does not mark it as overridden, but the values are the source\'s');
+    if (d.isSymmetric === false && entry.isSymmetric === true && j.kind === 'ok') flagWords.push('the DLC says is_symmetric false although the source says true; the values agree');
     results.push({
       ...base,
       ...(channel !== undefined ? { channel } : {}),
@@ -568,7 +608,7 @@ export function classifyMatched(outcome: MatchOutcome, hit: DlcHit, ctx: Classif
       actual: toGridNumbers(d),
       deviation: j.deviation,
       ...(j.hypothesis ? { hypothesis: j.hypothesis } : {}),
-      sentence: j.sentence,
+      sentence: flagWords.length > 0 ? `${j.sentence.replace(/\.$/, '')}; note: ${flagWords.join('; ')}.` : j.sentence,
       ...(d.at.line !== undefined ? { dlcAt: d.at } : {}),
     });
   };
@@ -597,6 +637,20 @@ export function classifyMatched(outcome: MatchOutcome, hit: DlcHit, ctx: Classif
     return [
       simple(base, 'REAL_MISMATCH', `the source gives ${sourceCount} channels, the DLC has ${dlcCount}.`, { actual: toGridNumbers(first), tags: flags }),
     ];
+  }
+  if (!enc.allChannelsPresent && enc.channels.length === 1 && first.channel === undefined) {
+    // SNPE 1.x prints one overall encoding for per-channel weights, never the channels: compare it
+    // with the envelope of the source channels (and the count, above).
+    const n = levels(bitwidth);
+    const mins = entry.grids.map((g) => g.min ?? (g.scale !== undefined ? -Math.abs(g.offset ?? 0) * g.scale : Number.NaN));
+    const maxs = entry.grids.map((g, i) => g.max ?? (g.scale !== undefined ? mins[i]! + n * g.scale : Number.NaN));
+    judge({ min: Math.min(...mins), max: Math.max(...maxs) }, first, undefined, []);
+    const r = results[results.length - 1]!;
+    results[results.length - 1] = {
+      ...r,
+      sentence: `${r.sentence.replace(/\.$/, '')}; the dump prints one overall encoding for the ${dlcCount} channels, compared with the envelope of the source channels.`,
+    };
+    return results;
   }
   if (!enc.allChannelsPresent) {
     const c0 = enc.channels.find((c) => (c.channel ?? 0) === 0) ?? first;
@@ -653,7 +707,7 @@ function bitwidthDiffers(
     ...(dev ? { deviation: toDeviation(dev) } : {}),
     sentence:
       `${VERDICTS.BITWIDTH_MISMATCH.title}: the source asks for ${bitwidth} bits, the DLC has ${d.bitwidth} bits ` +
-      `(${gridWords(actual)}${dev && !Number.isNaN(dev.scaleRatio) ? `; scale ratio ${fmt(dev.scaleRatio)}` : ''}).`,
+      `(${gridWords(actual)}${dev && !Number.isNaN(dev.scaleRatio) ? `; scale ratio ${fmtRatio(dev.scaleRatio)}` : ''}).`,
   };
 }
 
@@ -684,14 +738,18 @@ export function classifyDlcOnly(hit: DlcHit, ctx: ClassifyContext, matchedEncodi
   const base = baseResult(hit, undefined);
   let why = 'the source does not name it, so the quantizer calibrated it';
   const tags: VerdictTag[] = [...flagTags(tensor)];
+  // A Convert op's output: by name (`<base>_converted_UFIXED_POINT_16`) or by its producer op type.
   const at = tensor.name.lastIndexOf('_converted_');
-  if (at > 0 && first) {
-    const from = ctx.index.byName.get(tensor.name.slice(0, at))?.find((h) => h.graph === hit.graph)?.tensor.encoding?.channels[0];
+  const producerOp = tensor.producer ? ctx.opsByName.get(`${hit.graph.name}\0${tensor.producer.op}`) : undefined;
+  const convertBase =
+    at > 0 ? tensor.name.slice(0, at) : tensor.producer?.type.toLowerCase() === 'convert' ? producerOp?.inputs[0] : undefined;
+  if (convertBase !== undefined && first) {
+    const from = ctx.index.byName.get(convertBase)?.find((h) => h.graph === hit.graph)?.tensor.encoding?.channels[0];
     if (from) {
       why = relatesAsConverted(from, first)
-        ? `a Convert op re-expresses ${quote(tensor.name.slice(0, at))} on the ${first.bitwidth}-bit grid ` +
+        ? `a Convert op re-expresses ${quote(convertBase)} on the ${first.bitwidth}-bit grid ` +
           `(scale ${fmt(from.scale.value)} → ${fmt(first.scale.value)}, offset ${fmt(from.offset.value)} → ${fmt(first.offset.value)}, min/max copied): consistent`
-        : `a Convert op output whose encoding does not follow the ${from.bitwidth}↔${first.bitwidth}-bit relation to ${quote(tensor.name.slice(0, at))}`;
+        : `a Convert op output whose encoding does not follow the ${from.bitwidth}↔${first.bitwidth}-bit relation to ${quote(convertBase)}`;
     }
   } else if (first) {
     const inherited = inheritedFrom(tensor.name, hit, matchedEncodingOf);

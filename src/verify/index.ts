@@ -2,9 +2,10 @@
  * `verify(model, source, options)`: match names, classify every tensor, check the pipeline, then
  * apply policy. Pure: no file system, no process; everything returned is plain data.
  */
-import type { Coverage, DlcModel, MatchRule, SourceSet, VerifyReport, VerifyResult } from '../model.js';
+import { InputError, type Coverage, type DlcModel, type MatchRule, type SourceSet, type VerifyReport, type VerifyResult } from '../model.js';
 import {
   buildConvertedIndex,
+  buildOpIndex,
   classifyAmbiguous,
   classifyDlcOnly,
   classifyMatched,
@@ -37,6 +38,9 @@ export function verify(model: DlcModel, source: SourceSet, options: VerifyOption
   const failOn = parseFailOn(options.failOn);
   const tolerances = options.tolerances ?? [];
 
+  if (options.graph !== undefined && !model.graphs.some((g) => g.name === options.graph)) {
+    throw new InputError('USAGE', `--graph ${options.graph}: ${model.file} has no such graph (graphs: ${model.graphs.map((g) => g.name).join(', ')})`);
+  }
   const matched = matchNames(model, source, { renames, ...(options.graph !== undefined ? { graph: options.graph } : {}) });
   const ctx: ClassifyContext = {
     model,
@@ -45,6 +49,7 @@ export function verify(model: DlcModel, source: SourceSet, options: VerifyOption
     symmetricWeightsFlag: symmetricWeightsRequested(model),
     extraTolerance: (tensor) => tolerances.filter((t) => globMatch(t.tensor, tensor)).reduce((sum, t) => Math.max(sum, t.absolute), 0),
     convertedByBase: buildConvertedIndex(matched.index.all),
+    opsByName: buildOpIndex(model),
   };
 
   const results: VerifyResult[] = [];
@@ -85,7 +90,7 @@ export function verify(model: DlcModel, source: SourceSet, options: VerifyOption
   const applied = entryResults.filter((own) => own.length > 0 && own.every((r) => r.kind === 'ok')).length;
   const opFixed = entryResults.filter((own) => own.some((r) => r.verdict === 'OP_FIXED_ENCODING')).length;
   const overridesLine =
-    `${applied} of ${source.entries.length} overrides applied` +
+    `${applied} of ${source.entries.length} overrides ${ctx.converterStage ? 'stored (not quantized yet)' : 'applied'}` +
     (opFixed > 0 ? ` (${opFixed} replaced by an op rule)` : '') +
     `, ${missing} missing in the DLC`;
   notes.push(`${overridesLine}.`);
@@ -98,12 +103,20 @@ export function verify(model: DlcModel, source: SourceSet, options: VerifyOption
       `Only channel 0 was printed for ${channel0.size} per-channel tensor(s): channel 0 and the channel count were checked, not the other channels (dump with -d / --display_all_encodings to check them all).`,
     );
   }
+  const overall = matched.outcomes.flatMap((o) => o.hits).filter((h) => {
+    const e = h.tensor.encoding;
+    return e !== undefined && e.layout === 'per-channel' && !e.allChannelsPresent && e.channels.length === 1 && e.channels[0]!.channel === undefined;
+  }).length;
+  if (overall > 0) {
+    notes.push(
+      `The dump prints one overall encoding for ${overall} per-channel tensor(s) (SNPE 1.x): each was compared with the envelope of its source channels and the channel count, not channel by channel (read the .dlc itself to check every channel).`,
+    );
+  }
   const notCompared = policy.results.filter((r) => r.verdict === 'NOT_COMPARED').length;
   if (notCompared > 0) notes.push(`${notCompared} tensor(s) were not compared (block, LPBQ, vector or non-quantized layouts).`);
   if (options.graph !== undefined) {
     const skipped = model.graphs.filter((g) => g.name !== options.graph).map((g) => g.name);
     if (skipped.length > 0) notes.push(`Only graph ${options.graph} was verified; skipped: ${skipped.join(', ')}.`);
-    if (skipped.length === model.graphs.length) notes.push(`The DLC has no graph named ${options.graph}.`);
   }
 
   return {

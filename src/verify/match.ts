@@ -79,6 +79,9 @@ export function parseRename(text: string): RenameRule {
 
 type ParamKind = 'weight' | 'bias';
 
+/** Leaf names of TF variables holding params (`conv1/weights`, `dense/kernel`, `bn/beta`, …). Anchored, no nesting. */
+const TF_VARIABLE_LEAF = /^(weights?|kernel|biases|bias|w|b|depthwise_(kernel|weights)|pointwise_(kernel|weights)|filters?)$/i;
+
 function paramKindOfName(name: string): ParamKind {
   return /bias/i.test(name) ? 'bias' : 'weight';
 }
@@ -208,11 +211,12 @@ function attemptsFor(entry: SourceEntry, index: DlcIndex, renames: readonly Rena
     attempts.push({ rule: 'fakequant-consumer', detail: consumer, lookup: () => index.byOwner.get(`${consumer}\0weight`) });
   }
   // TF scope: `a/b/conv1/weights/read:0` belongs to the layer in scope `a/b/conv1/` that has a weight encoding.
-  const looksLikeVariable = entry.section === 'param' || readBase !== undefined;
-  if (looksLikeVariable) {
-    const variable = readBase ?? (name.endsWith(':0') ? name.slice(0, -2) : name);
+  // Only for names that are TF variables (a read suffix, or a variable-like leaf): an activation
+  // placed under param_encodings (seen in the wild) must not be matched to a layer's weights.
+  const variable = readBase ?? (name.endsWith(':0') ? name.slice(0, -2) : name);
+  const leaf = variable.slice(variable.lastIndexOf('/') + 1);
+  if (readBase !== undefined || (entry.section === 'param' && TF_VARIABLE_LEAF.test(leaf))) {
     const scope = scopeOf(variable);
-    const leaf = variable.slice(variable.lastIndexOf('/') + 1);
     if (scope !== undefined) {
       const kind = paramKindOfName(leaf);
       attempts.push({ rule: 'tf-scope', detail: scope, lookup: () => index.byScope.get(`${scope}\0${kind}`) });

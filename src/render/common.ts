@@ -1,0 +1,437 @@
+/**
+ * What every report format shares: one flat `Row` per verify result, pipeline finding or diff
+ * change (so each format is a thin layout over the same rows), a deterministic order (failures
+ * first), counts, number/grid/location text, and the escaping each consumer needs.
+ *
+ * Pure: no fs, no process, no clock. Same report in, same bytes out.
+ */
+import { DIFF, PIPELINE, TAGS, VERDICTS } from '../findings.js';
+import type {
+  Deviation,
+  DiffChange,
+  DiffCode,
+  GridNumbers,
+  Location,
+  PipelineFinding,
+  Report,
+  ResultKind,
+  Verdict,
+  VerifyResult,
+} from '../model.js';
+
+// ---------------------------------------------------------------------------------------------
+// Rows
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * How a row reads to a user, in the order reports list them:
+ * - `fail`: fails the run (a fail-kind verdict, a diff regression, a failed pipeline check);
+ * - `warn`: look at it (a warn verdict, a diff change);
+ * - `waived`: would fail or warn, but a waiver or baseline accepted it;
+ * - `expected`: the DLC differs from the source for a known reason (ZERO_POINT_NUDGED, …);
+ * - `info`: nothing was compared (NOT_IN_SOURCE, NOT_COMPARED, metadata context);
+ * - `ok`: the DLC holds what was meant (EXACT, FLOAT32_ROUNDING, FLOAT_OVERRIDE_OK).
+ */
+export type Status = 'fail' | 'warn' | 'waived' | 'expected' | 'info' | 'ok';
+
+export const STATUS_ORDER: readonly Status[] = ['fail', 'warn', 'waived', 'expected', 'info', 'ok'];
+
+export const STATUS_LABEL = {
+  fail: 'failed',
+  warn: 'warning',
+  waived: 'waived',
+  expected: 'expected deviation',
+  info: 'info',
+  ok: 'as meant',
+} as const satisfies Record<Status, string>;
+
+/** ok-kind verdicts that mean "no deviation at all"; every other ok verdict is an explained one. */
+const MATCH_VERDICTS: ReadonlySet<Verdict> = new Set<Verdict>(['EXACT', 'FLOAT32_ROUNDING', 'FLOAT_OVERRIDE_OK']);
+
+/** Rows that only say "nothing to compare here": listed only with --verbose, always counted. */
+const ROUTINE_CODES: ReadonlySet<string> = new Set(['NOT_IN_SOURCE', 'ENCODING_SAME']);
+
+export type RowSection = 'pipeline' | 'result' | 'change';
+
+export interface Row {
+  readonly section: RowSection;
+  readonly graph?: string;
+  /** The JUnit suite below a graph: the tensor role, `pipeline`, or for diffs tensor/op/graph/metadata. */
+  readonly group: string;
+  /** Tensor or op name, metadata label, or the pipeline code. */
+  readonly subject: string;
+  readonly channel?: number;
+  /** A Verdict, PipelineCode or DiffCode. */
+  readonly code: string;
+  /** The code's title from findings.ts. */
+  readonly title: string;
+  /** What to do about it (findings.ts help, or the title where the table has no help). */
+  readonly help: string;
+  readonly status: Status;
+  /** The kind before waivers (a waived row keeps what it would have been: fail or warn). */
+  readonly kind: ResultKind;
+  readonly tags: readonly string[];
+  readonly sentence: string;
+  readonly waivedBy?: string;
+  /** max(|minSteps|, |maxSteps|): how far the grid moved, in steps. */
+  readonly deviationSteps?: number;
+  readonly deviation?: Deviation;
+  /** Verify: what the source asked. Diff: the before side. */
+  readonly expected?: GridNumbers | string;
+  /** Verify: what the DLC holds. Diff: the after side. */
+  readonly actual?: GridNumbers | string;
+  /** Where to point a reader: the DLC dump line, else the source entry (verify); after, else before (diff). */
+  readonly at?: Location;
+  /** The other side's location, when both are known. */
+  readonly relatedAt?: Location;
+  readonly matchRule?: string;
+  readonly routine: boolean;
+}
+
+function statusOf(kind: ResultKind, code: string, waivedBy: string | undefined): Status {
+  if (waivedBy !== undefined && (kind === 'fail' || kind === 'warn')) return 'waived';
+  if (kind === 'ok') return MATCH_VERDICTS.has(code as Verdict) ? 'ok' : 'expected';
+  return kind;
+}
+
+function hasFile(at: Location | undefined): at is Location {
+  return at !== undefined && at.file !== undefined && at.file !== '';
+}
+
+function primaryAndRelated(first: Location | undefined, second: Location | undefined): Pick<Row, 'at' | 'relatedAt'> {
+  if (hasFile(first)) return { at: first, ...(hasFile(second) ? { relatedAt: second } : {}) };
+  if (hasFile(second)) return { at: second };
+  return {};
+}
+
+export function deviationSteps(deviation: Deviation | undefined): number | undefined {
+  if (deviation === undefined) return undefined;
+  const steps = [deviation.minSteps, deviation.maxSteps].filter((x): x is number => x !== undefined && !Number.isNaN(x));
+  if (steps.length > 0) return Math.max(...steps.map(Math.abs));
+  return deviation.offsetDelta !== undefined && !Number.isNaN(deviation.offsetDelta) ? Math.abs(deviation.offsetDelta) : undefined;
+}
+
+function resultRow(r: VerifyResult): Row {
+  const words = VERDICTS[r.verdict];
+  const steps = deviationSteps(r.deviation);
+  return {
+    section: 'result',
+    ...(r.graph !== undefined ? { graph: r.graph } : {}),
+    group: r.role ?? 'unmatched',
+    subject: r.tensor,
+    ...(r.channel !== undefined ? { channel: r.channel } : {}),
+    code: r.verdict,
+    title: words.title,
+    help: words.help,
+    status: statusOf(r.kind, r.verdict, r.waivedBy),
+    kind: r.kind,
+    tags: [...r.tags].sort(compareText),
+    sentence: r.sentence,
+    ...(r.waivedBy !== undefined ? { waivedBy: r.waivedBy } : {}),
+    ...(steps !== undefined ? { deviationSteps: steps } : {}),
+    ...(r.deviation !== undefined ? { deviation: r.deviation } : {}),
+    ...(r.expected !== undefined ? { expected: r.expected } : {}),
+    ...(r.actual !== undefined ? { actual: r.actual } : {}),
+    ...primaryAndRelated(r.dlcAt, r.sourceAt),
+    ...(r.match !== undefined ? { matchRule: r.match.rule } : {}),
+    routine: ROUTINE_CODES.has(r.verdict),
+  };
+}
+
+function pipelineRow(p: PipelineFinding): Row {
+  const words = PIPELINE[p.code];
+  return {
+    section: 'pipeline',
+    group: 'pipeline',
+    subject: p.code,
+    code: p.code,
+    title: words.title,
+    help: words.title,
+    // A pipeline check that passed is "as meant", never an explained deviation.
+    status: p.kind === 'ok' ? 'ok' : statusOf(p.kind, p.code, p.waivedBy),
+    kind: p.kind,
+    tags: [],
+    sentence: p.sentence,
+    ...(p.waivedBy !== undefined ? { waivedBy: p.waivedBy } : {}),
+    ...primaryAndRelated(p.at, undefined),
+    routine: false,
+  };
+}
+
+export function diffGroup(code: DiffCode): string {
+  if (code.startsWith('OP_')) return 'op';
+  if (code.startsWith('GRAPH_')) return 'graph';
+  if (code === 'METADATA_CHANGED') return 'metadata';
+  return 'tensor';
+}
+
+const DIFF_KIND_TO_RESULT_KIND = { regression: 'fail', change: 'warn', info: 'info' } as const satisfies Record<
+  DiffChange['kind'],
+  ResultKind
+>;
+
+function changeRow(c: DiffChange): Row {
+  const words = DIFF[c.code];
+  const steps = deviationSteps(c.deviation);
+  return {
+    section: 'change',
+    ...(c.graph !== undefined ? { graph: c.graph } : {}),
+    group: diffGroup(c.code),
+    subject: c.subject,
+    ...(c.channel !== undefined ? { channel: c.channel } : {}),
+    code: c.code,
+    title: words.title,
+    help: words.help,
+    status: statusOf(DIFF_KIND_TO_RESULT_KIND[c.kind], c.code, c.waivedBy),
+    kind: DIFF_KIND_TO_RESULT_KIND[c.kind],
+    tags: [],
+    sentence: c.sentence,
+    ...(c.waivedBy !== undefined ? { waivedBy: c.waivedBy } : {}),
+    ...(steps !== undefined ? { deviationSteps: steps } : {}),
+    ...(c.deviation !== undefined ? { deviation: c.deviation } : {}),
+    ...(c.before !== undefined ? { expected: c.before } : {}),
+    ...(c.after !== undefined ? { actual: c.after } : {}),
+    ...primaryAndRelated(c.afterAt, c.beforeAt),
+    routine: ROUTINE_CODES.has(c.code),
+  };
+}
+
+/** Plain code-unit order: the same in every locale (localeCompare is not). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const SECTION_ORDER: Record<RowSection, number> = { pipeline: 0, result: 1, change: 1 };
+
+/** Failures first, then warnings, waived, expected, info, ok; within a status by graph, name, channel. */
+export function compareRows(a: Row, b: Row): number {
+  return (
+    STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
+    SECTION_ORDER[a.section] - SECTION_ORDER[b.section] ||
+    compareText(a.graph ?? '', b.graph ?? '') ||
+    compareText(a.group, b.group) ||
+    compareText(a.subject, b.subject) ||
+    (a.channel ?? -1) - (b.channel ?? -1) ||
+    compareText(a.code, b.code) ||
+    compareText(a.sentence, b.sentence)
+  );
+}
+
+/** Every row of a report, sorted (failures first). Routine rows are included: see `visibleRows`. */
+export function allRows(report: Report): Row[] {
+  const rows =
+    report.kind === 'verify'
+      ? [...report.pipeline.map(pipelineRow), ...report.results.map(resultRow)]
+      : report.changes.map(changeRow);
+  return rows.sort(compareRows);
+}
+
+/** The rows a format lists: all of them with --verbose, otherwise all but the routine ones. */
+export function visibleRows(rows: readonly Row[], verbose: boolean): Row[] {
+  return verbose ? [...rows] : rows.filter((r) => !r.routine);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counts and headlines
+// ---------------------------------------------------------------------------------------------
+
+export interface Counts {
+  readonly total: number;
+  readonly byStatus: ReadonlyMap<Status, number>;
+  /** Routine rows left out of listings without --verbose. */
+  readonly routine: number;
+}
+
+export function countRows(rows: readonly Row[]): Counts {
+  const byStatus = new Map<Status, number>(STATUS_ORDER.map((s) => [s, 0]));
+  for (const row of rows) byStatus.set(row.status, (byStatus.get(row.status) ?? 0) + 1);
+  return { total: rows.length, byStatus, routine: rows.filter((r) => r.routine).length };
+}
+
+export function countOf(counts: Counts, status: Status): number {
+  return counts.byStatus.get(status) ?? 0;
+}
+
+/** `warning`/`warnings`, `expected deviation(s)`; the other labels do not inflect. */
+export function statusNoun(status: Status, n: number): string {
+  return (status === 'warn' || status === 'expected') && n !== 1 ? `${STATUS_LABEL[status]}s` : STATUS_LABEL[status];
+}
+
+/** `12 checked: 3 failed, 1 warning, …` with only the non-zero statuses. */
+export function countsLine(report: Report, counts: Counts): string {
+  const noun = report.kind === 'verify' ? 'results' : 'changes';
+  const parts = STATUS_ORDER.filter((s) => countOf(counts, s) > 0).map((s) => `${countOf(counts, s)} ${statusNoun(s, countOf(counts, s))}`);
+  return `${counts.total} ${noun}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
+}
+
+export function verdictWord(report: Report): string {
+  if (report.kind === 'verify') return report.summary.exitCode === 0 ? 'VERIFIED' : 'FAILED';
+  return report.summary.exitCode === 0 ? 'NO REGRESSION' : 'REGRESSION';
+}
+
+export function reportTitle(report: Report): string {
+  return report.kind === 'verify'
+    ? `dlcverify: ${report.dlc.file} against ${report.source.file}`
+    : `dlcverify diff: ${report.before.file} → ${report.after.file}`;
+}
+
+/** `1 tensor`, `3 tensors`. */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : pluralForm}`;
+}
+
+/** Map entries in code-unit order of their keys (report maps carry codes, not user names). */
+export function sortedEntries<V>(map: ReadonlyMap<string, V>): [string, V][] {
+  return [...map.entries()].sort((a, b) => compareText(a[0], b[0]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text of numbers, grids, names and locations
+// ---------------------------------------------------------------------------------------------
+
+/** Full precision, shortest round-trip form (what a spreadsheet or a diff needs). */
+export function numberText(n: number): string {
+  return Object.is(n, -0) ? '0' : String(n);
+}
+
+/** Three significant digits for step counts shown to people (3.2, 47.5, 1200). */
+export function stepsText(steps: number): string {
+  if (!Number.isFinite(steps)) return String(steps);
+  if (steps === 0) return '0';
+  return numberText(Number(steps.toPrecision(3)));
+}
+
+export function gridText(grid: GridNumbers | string | undefined): string {
+  if (grid === undefined) return '';
+  if (typeof grid === 'string') return grid;
+  const parts: string[] = [];
+  if (grid.bitwidth !== undefined) parts.push(`bw${grid.bitwidth}`);
+  if (grid.min !== undefined) parts.push(`min ${numberText(grid.min)}`);
+  if (grid.max !== undefined) parts.push(`max ${numberText(grid.max)}`);
+  if (grid.scale !== undefined) parts.push(`scale ${numberText(grid.scale)}`);
+  if (grid.offset !== undefined) parts.push(`offset ${numberText(grid.offset)}`);
+  return parts.join(', ');
+}
+
+/** `name`, `name [ch 3]`. */
+export function subjectText(row: Pick<Row, 'subject' | 'channel'>): string {
+  return row.channel !== undefined ? `${row.subject} [ch ${row.channel}]` : row.subject;
+}
+
+/**
+ * `graph: tensor: sentence` for one-line messages (annotations, SARIF), without repeating the
+ * subject when the sentence already starts with it.
+ */
+export function messageText(row: Row): string {
+  if (row.section === 'pipeline') return row.sentence;
+  const subject = subjectText(row);
+  const graph = row.graph !== undefined ? `${row.graph}: ` : '';
+  return row.sentence.startsWith(row.subject) ? `${graph}${row.sentence}` : `${graph}${subject}: ${row.sentence}`;
+}
+
+/** `path` relative to `workspace` when it lies inside it (either slash style), else unchanged. */
+export function relativeTo(path: string, workspace: string | undefined): string {
+  if (workspace === undefined || workspace === '') return path;
+  const root = workspace.replace(/\\/g, '/').replace(/\/+$/, '') + '/';
+  const slashed = path.replace(/\\/g, '/');
+  return slashed.startsWith(root) && slashed.length > root.length ? slashed.slice(root.length) : path;
+}
+
+export function locationText(at: Location | undefined): string {
+  if (at === undefined) return '';
+  let text = at.file ?? '';
+  if (at.line !== undefined) text += `:${at.line}${at.column !== undefined ? `:${at.column}` : ''}`;
+  if (at.pointer !== undefined) text += `${text ? ' ' : ''}${at.pointer}`;
+  if (at.node !== undefined) text += `${text ? ' ' : ''}(${at.node})`;
+  return text;
+}
+
+export function tagText(tag: string): string {
+  return (TAGS as Record<string, string>)[tag] ?? tag;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escaping
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Drops what XML 1.0 cannot carry at all, even escaped: C0 controls other than tab/LF/CR,
+ * U+FFFE/U+FFFF and lone surrogates (a tensor name is user data; the report must still parse).
+ */
+export function stripInvalidXmlChars(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        out += text[i]! + text[i + 1]!;
+        i++;
+      }
+      continue;
+    }
+    if (c >= 0xdc00 && c <= 0xdfff) continue;
+    if (c < 0x20 && c !== 0x9 && c !== 0xa && c !== 0xd) continue;
+    if (c === 0xfffe || c === 0xffff) continue;
+    out += text[i]!;
+  }
+  return out;
+}
+
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+/**
+ * Text and attribute values for XML. CR/LF/tab are written as character references so that they
+ * survive attribute-value normalisation (a message attribute keeps its line breaks).
+ */
+export function escapeXml(text: string): string {
+  return stripInvalidXmlChars(text).replace(/[&<>"'\t\n\r]/g, (c) => XML_ESCAPES[c] ?? `&#${c.charCodeAt(0)};`);
+}
+
+/** Element text in XML (line breaks kept as they are). */
+export function escapeXmlText(text: string): string {
+  return stripInvalidXmlChars(text).replace(/[&<>]/g, (c) => XML_ESCAPES[c]!);
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(text: string): string {
+  return stripInvalidXmlChars(text).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/**
+ * JSON to embed inside `<script>`: `</script>`, `<!--` and `]]>` cannot appear once `<`, `>` and
+ * `&` are `\u` escapes, and U+2028/U+2029 (line terminators in old JS parsers) are escaped too.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** UTF-8 length of a string without encoding it (the step summary limit is in bytes). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** FNV-1a, 64 bits, over UTF-16 code units: a small stable hash for fingerprints (not security). */
+export function fnv1a64(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  const prime = 0x100000001b3n;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= BigInt(text.charCodeAt(i));
+    hash = (hash * prime) & 0xffffffffffffffffn;
+  }
+  return hash.toString(16).padStart(16, '0');
+}
