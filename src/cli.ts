@@ -10,7 +10,6 @@ import { runShow } from './commands/show.js';
 import { runVerify } from './commands/verify.js';
 import { runDiff } from './commands/diff.js';
 import { withProgress } from './progress.js';
-
 import { parseReportTargets } from './commands/reports.js';
 
 const FORMATS = ['table', 'json', 'markdown', 'junit', 'sarif', 'github', 'csv', 'html'] as const;

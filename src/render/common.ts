@@ -85,6 +85,8 @@ export interface Row {
   /** The other side's location, when both are known. */
   readonly relatedAt?: Location;
   readonly matchRule?: string;
+  /** REAL_MISMATCH: the closest explanation tried, and how far (in steps) it still is. */
+  readonly hypothesis?: { readonly code: string; readonly deviationSteps?: number };
   readonly routine: boolean;
 }
 
@@ -111,6 +113,18 @@ export function deviationSteps(deviation: Deviation | undefined): number | undef
   return deviation.offsetDelta !== undefined && !Number.isNaN(deviation.offsetDelta) ? Math.abs(deviation.offsetDelta) : undefined;
 }
 
+function hypothesisOf(h: NonNullable<VerifyResult['hypothesis']>): NonNullable<Row['hypothesis']> {
+  const steps = deviationSteps(h.deviation);
+  return { code: h.verdict, ...(steps !== undefined ? { deviationSteps: steps } : {}) };
+}
+
+/** `closest explanation: ZERO_POINT_NUDGED, still 20.4 steps off`. */
+export function hypothesisText(row: Row): string {
+  if (row.hypothesis === undefined) return '';
+  const steps = row.hypothesis.deviationSteps !== undefined ? `, still ${stepsText(row.hypothesis.deviationSteps)} steps off` : '';
+  return `closest explanation: ${row.hypothesis.code}${steps}`;
+}
+
 function resultRow(r: VerifyResult): Row {
   const words = VERDICTS[r.verdict];
   const steps = deviationSteps(r.deviation);
@@ -134,6 +148,7 @@ function resultRow(r: VerifyResult): Row {
     ...(r.actual !== undefined ? { actual: r.actual } : {}),
     ...primaryAndRelated(r.dlcAt, r.sourceAt),
     ...(r.match !== undefined ? { matchRule: r.match.rule } : {}),
+    ...(r.hypothesis !== undefined ? { hypothesis: hypothesisOf(r.hypothesis) } : {}),
     routine: ROUTINE_CODES.has(r.verdict),
   };
 }

@@ -18,6 +18,7 @@ import {
   countRows,
   escapeHtml,
   gridText,
+  hypothesisText,
   jsonForScript,
   locationText,
   numberText,
@@ -118,7 +119,7 @@ function chart(rows: readonly Row[], noun: string): string {
   const caption = [
     `Deviation in steps (log scale, clipped at ${CHART_CAP_STEPS}); failures in red.`,
     ...(clipped > 0 ? [`${clipped} bars clipped.`] : []),
-    ...(rows.length > plotted ? [`${rows.length - plotted} rows have no deviation to plot (missing, float, not compared).`] : []),
+    ...(rows.length > plotted ? [`${rows.length - plotted} rows have no deviation to plot (not in the source, missing, float or not compared).`] : []),
   ].join(' ');
   return (
     `<svg id="chart-svg" role="img" aria-label="deviation in steps per tensor" viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}" ` +
@@ -148,7 +149,12 @@ function columns(report: Report): Column[] {
     {
       head: 'Detail',
       cell: (r) =>
-        [r.sentence, ...(r.waivedBy !== undefined ? [`waived by ${r.waivedBy}`] : []), ...r.tags.map(tagText)].join(' · '),
+        [
+          r.sentence,
+          ...(r.hypothesis !== undefined ? [hypothesisText(r)] : []),
+          ...(r.waivedBy !== undefined ? [`waived by ${r.waivedBy}`] : []),
+          ...r.tags.map(tagText),
+        ].join(' · '),
     },
     { head: 'Where', cell: (r) => locationText(r.at), key: (r) => locationText(r.at) },
   ];

@@ -16,6 +16,7 @@ import {
   escapeXml,
   escapeXmlText,
   gridText,
+  hypothesisText,
   locationText,
   numberText,
   reportTitle,
@@ -69,6 +70,7 @@ function details(row: Row, verify: boolean): string {
   const deviation = deviationText(row);
   if (deviation !== '') lines.push(`deviation: ${deviation}`);
   for (const tag of row.tags) lines.push(`${tag}: ${tagText(tag)}`);
+  if (row.hypothesis !== undefined) lines.push(hypothesisText(row));
   if (row.matchRule !== undefined) lines.push(`matched by: ${row.matchRule}`);
   if (row.waivedBy !== undefined) lines.push(`waived by: ${row.waivedBy}`);
   if (row.at !== undefined) lines.push(`at: ${locationText(row.at)}`);

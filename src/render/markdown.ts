@@ -12,6 +12,7 @@ import {
   countRows,
   escapeHtml,
   gridText,
+  hypothesisText,
   locationText,
   plural,
   sortedEntries,
@@ -127,6 +128,7 @@ function detailCell(row: Row): string {
   if (row.section === 'change' && (row.expected !== undefined || row.actual !== undefined)) {
     parts.push(`${escapeMarkdown(gridText(row.expected) || '–')} → ${escapeMarkdown(gridText(row.actual) || '–')}`);
   }
+  if (row.hypothesis !== undefined) parts.push(escapeMarkdown(hypothesisText(row)));
   if (row.waivedBy !== undefined) parts.push(`waived by ${escapeMarkdown(row.waivedBy)}`);
   for (const tag of row.tags) parts.push(escapeMarkdown(tagText(tag)));
   return parts.join('<br>');

@@ -109,6 +109,7 @@ function result(
   if (row.actual !== undefined) properties[verify ? 'dlc' : 'after'] = gridText(row.actual);
   if (row.tags.length > 0) properties['tags'] = [...row.tags];
   if (row.matchRule !== undefined) properties['matchRule'] = row.matchRule;
+  if (row.hypothesis !== undefined) properties['closestExplanation'] = { ...row.hypothesis };
   return {
     ruleId: row.code,
     ...(ruleIndex.has(row.code) ? { ruleIndex: ruleIndex.get(row.code) } : {}),
