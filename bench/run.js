@@ -10,6 +10,8 @@
 //
 // Options: --sizes 10,50,200 (MB of dump)  --repeat N (best of N, default 1)  --keep (leave files)
 //          --dir PATH (where to generate; default a fresh directory under the OS temp dir)
+//          --show-format csv (the `show` output format; `table` renders through cli-table3, whose
+//          layout is quadratic in rows: 127 s for the 10 MB dump when measured, so not the default)
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -40,6 +42,7 @@ if (resolve(dir).startsWith(REPO + '/')) {
   process.exit(2);
 }
 const useTime = existsSync(TIME);
+const showFormat = option('show-format', 'csv');
 
 /** Runs `node SCRIPT ARGS` as a child; resolves {seconds, rssMb, code, stdout, stderr}. */
 function measure(script, args) {
@@ -79,6 +82,7 @@ const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const pad = (s, n) => String(s).padStart(n);
 
 console.log(`dlcverify benchmark — node ${process.version}, inputs in ${dir}${useTime ? '' : ' (RSS via resourceUsage)'}`);
+console.log(`verify: \`dlcverify verify DUMP JSON --quiet\` (table to a pipe); show: \`dlcverify show DUMP --format ${showFormat} --quiet\``);
 const rows = [];
 try {
   for (const size of sizes) {
@@ -96,7 +100,7 @@ try {
     const baseVerify = await best(BASELINE, [dumpPath, jsonPath]);
     const baseShow = await best(BASELINE, [dumpPath]);
     const verify = await best(BIN, ['verify', dumpPath, jsonPath, '--quiet']);
-    const show = await best(BIN, ['show', dumpPath, '--quiet']);
+    const show = await best(BIN, ['show', dumpPath, '--format', showFormat, '--quiet']);
     for (const [name, r] of [['verify', verify], ['show', show]]) {
       if (r.code !== 0 && r.code !== 1) console.log(`  ${name} exited ${r.code}: ${(r.stderr || r.stdout).split('\n').slice(0, 3).join(' | ')}`);
     }
@@ -113,7 +117,7 @@ console.log('--------|---------|-----------|--------|--------|-------------|----
 for (const row of rows) {
   for (const [name, r, base, mb] of [
     ['verify', row.verify, row.baseVerify, row.dumpMb + row.jsonMb],
-    ['show', row.show, row.baseShow, row.dumpMb],
+    [`show`, row.show, row.baseShow, row.dumpMb],
   ]) {
     console.log(
       `${pad(row.size + ' MB', 7)} | ${name.padEnd(7)} | ${pad(fmt(mb, 1), 9)} | ${pad(fmt(r.seconds), 6)} | ${pad(fmt(mb / r.seconds, 1), 6)} | ` +
