@@ -4,10 +4,15 @@
  * Runs in-process with a fake clock injected through CliIo.
  */
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.js';
+import { openInput } from '../src/io.js';
+import { corpusPath, describeCorpus as describeCorpusHelper } from './helpers/corpus.js';
 import { inputFromText } from '../src/parse/input.js';
 import { ERASE_LINE, ProgressLine, withProgress } from '../src/progress.js';
 import type { CliIo } from '../src/commands/context.js';
 import type { InputFile } from '../src/model.js';
+
+const describeCorpus = describeCorpusHelper as unknown as typeof describe;
 
 /** A clock that advances `stepMs` every time it is read. */
 function steppingClock(stepMs: number): () => number {
@@ -110,5 +115,51 @@ describe('withProgress: when the line may appear', () => {
     expect(out).toEqual(['report\n']);
     p.finish(); // nothing drawn since: no second erase
     expect(err.length).toBe(shownBefore + 1);
+  });
+});
+
+describeCorpus('progress through the CLI (in-process, fake clock)', () => {
+  function cliIo(tty: boolean): { io: CliIo; err: string[]; out: string[] } {
+    const out: string[] = [];
+    const err: string[] = [];
+    const clock = steppingClock(250);
+    return {
+      out,
+      err,
+      io: {
+        stdout: (t) => void out.push(t),
+        stderr: (t) => void err.push(t),
+        openInput,
+        writeFile: () => undefined,
+        fileExists: () => false,
+        cwd: '/nonexistent',
+        env: {},
+        stdoutIsTTY: tty,
+        stderrIsTTY: tty,
+        now: clock,
+      },
+    };
+  }
+  const args = [corpusPath('dumps/qairt222_yolov8s_int8.txt'), corpusPath('encodings/06_Kaiwei0323_qc_model_conversion__yolo8_act.encodings')];
+
+  it('shows and erases the line on a TTY, before the report', async () => {
+    const { io, err, out } = cliIo(true);
+    const code = await runCli(args, io);
+    expect([0, 1]).toContain(code);
+    expect(err.some((e) => e.includes('qairt222_yolov8s_int8.txt'))).toBe(true);
+    expect(err.at(-1)).toBe(ERASE_LINE);
+    expect(out.join('')).not.toContain(ERASE_LINE);
+  });
+
+  it.each([[['--quiet']], [['--format', 'json']], [['--format', 'junit']]])('nothing on stderr with %j', async (extra) => {
+    const { io, err } = cliIo(true);
+    await runCli([...args, ...extra], io);
+    expect(err.join('')).not.toContain('reading');
+  });
+
+  it('nothing when stderr is not a terminal', async () => {
+    const { io, err } = cliIo(false);
+    await runCli(args, io);
+    expect(err.join('')).not.toContain('reading');
   });
 });
