@@ -84,6 +84,12 @@ const pad = (s, n) => String(s).padStart(n);
 console.log(`dlcverify benchmark — node ${process.version}, inputs in ${dir}${useTime ? '' : ' (RSS via resourceUsage)'}`);
 console.log(`verify: \`dlcverify verify DUMP JSON --quiet\` (table to a pipe); show: \`dlcverify show DUMP --format ${showFormat} --quiet\``);
 const rows = [];
+const generatedHere = option('dir', undefined) === undefined;
+process.on('SIGINT', () => {
+  // Ctrl-C during a measurement: do not leave hundreds of MB in the temp dir.
+  if (!keep && generatedHere) rmSync(dir, { recursive: true, force: true });
+  process.exit(130);
+});
 try {
   for (const size of sizes) {
     const graphs = size >= 200 ? 8 : size >= 50 ? 4 : 2;
@@ -107,7 +113,7 @@ try {
     rows.push({ size, dumpMb, jsonMb, baseVerify, baseShow, verify, show });
   }
 } finally {
-  if (!keep && option('dir', undefined) === undefined) rmSync(dir, { recursive: true, force: true });
+  if (!keep && generatedHere) rmSync(dir, { recursive: true, force: true });
   else console.log(`inputs kept in ${dir}`);
 }
 
