@@ -9,6 +9,7 @@ import type { CliIo, CommonOptions } from './commands/context.js';
 import { runShow } from './commands/show.js';
 import { runVerify } from './commands/verify.js';
 import { runDiff } from './commands/diff.js';
+import { withProgress } from './progress.js';
 import { parseReportTargets } from './commands/reports.js';
 
 const FORMATS = ['table', 'json', 'markdown', 'junit', 'sarif', 'github', 'csv', 'html'] as const;
@@ -58,8 +59,14 @@ function formatError(err: InputError, format: string): string {
 export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
   let exitCode = 0;
   let wantedFormat = 'table';
-  const run = (f: () => number): void => {
-    exitCode = f();
+  // Each command gets an io with the progress line (TTY stderr, table format, not --quiet only).
+  const run = (options: CommonOptions, f: (commandIo: CliIo) => number): void => {
+    const progress = withProgress(io, options);
+    try {
+      exitCode = f(progress.io);
+    } finally {
+      progress.finish();
+    }
   };
   const parser = yargs([...args])
     .scriptName('dlcverify')
@@ -89,7 +96,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
           })
           .option('config', { type: 'string', describe: 'config file (default: ./dlcverify.config.json if present)' }),
       (argv) =>
-        run(() =>
+        run(common(argv, io), (commandIo) =>
           runVerify(
             {
               ...common(argv, io),
@@ -100,7 +107,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
               failOn: list(argv['fail-on']).flatMap((s) => s.split(',')).filter((s) => s.length > 0),
               ...(argv.config !== undefined ? { config: argv.config } : {}),
             },
-            io,
+            commandIo,
           ),
         ),
     )
@@ -108,7 +115,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       'show <file>',
       'print what dlcverify reads from one file: every encoding of a dump/.dlc, or every entry of a source',
       (y) => y.positional('file', { type: 'string', describe: 'any input dlcverify reads' }),
-      (argv) => run(() => runShow({ ...common(argv, io), file: String(argv.file) }, io)),
+      (argv) => run(common(argv, io), (commandIo) => runShow({ ...common(argv, io), file: String(argv.file) }, commandIo)),
     )
     .command(
       'diff <before> <after>',
@@ -120,7 +127,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
           .option('baseline', { type: 'string', describe: 'JSON file of accepted changes (waivers)' })
           .option('waive', { type: 'string', array: true, describe: "accept known changes: 'GLOB[:CODE]' (repeatable)" }),
       (argv) =>
-        run(() =>
+        run(common(argv, io), (commandIo) =>
           runDiff(
             {
               ...common(argv, io),
@@ -129,7 +136,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
               waive: list(argv.waive),
               ...(argv.baseline !== undefined ? { baseline: argv.baseline } : {}),
             },
-            io,
+            commandIo,
           ),
         ),
     )
@@ -183,6 +190,7 @@ function realIo(): CliIo {
     env: process.env,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    now: () => performance.now(),
   };
 }
 

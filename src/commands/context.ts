@@ -16,6 +16,8 @@ export interface CliIo {
   /** stdout is a terminal (colour and progress are allowed, subject to NO_COLOR/--quiet). */
   readonly stdoutIsTTY: boolean;
   readonly stderrIsTTY: boolean;
+  /** Milliseconds from any fixed origin: drives the progress line (tests inject a fake clock). */
+  readonly now?: () => number;
 }
 
 /** Options every command shares, as parsed by cli.ts. */

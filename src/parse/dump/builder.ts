@@ -275,6 +275,11 @@ export class DumpBuilder {
       this.nextTableTitle = keep(text.slice(0, -1));
       return;
     }
+    if (holdsEncoding(text)) {
+      // An op row that lost its table (damaged header or separator): never file it as metadata.
+      this.diags.add('DUMP_UNPARSED_ENCODING', `an encoding outside any op table: not read: \`${text.length > 120 ? `${text.slice(0, 120)}…` : text}\``, line);
+      return;
+    }
     const colon = text.indexOf(':');
     if (colon > 0 && colon < 80) {
       this.label(text.slice(0, colon).trim(), text.slice(colon + 1).trim(), line);
@@ -310,12 +315,22 @@ export class DumpBuilder {
       } else {
         this.startTable({ kind: 'other', title: this.nextTableTitle ?? keep(first), rows: 0, line }, width, line);
         this.nextTableTitle = undefined;
+        this.reportUnreadEncoding(cells, line);
         return;
       }
     }
     t.rows++;
     if (t.kind === 'ops') this.opRow(t.columns, cells, line);
     else if (t.kind === 'io') this.ioRow(t.which, t.columns, cells, line);
+    else this.reportUnreadEncoding(cells, line);
+  }
+
+  /** A row of a table that is not read (damaged header, unknown table) may still hold an encoding: say so, per line. */
+  private reportUnreadEncoding(cells: readonly string[], line: number): void {
+    const cell = cells.find(holdsEncoding);
+    if (cell !== undefined) {
+      this.diags.add('DUMP_UNPARSED_ENCODING', `an encoding in a table that is not read: \`${cell.length > 120 ? `${cell.slice(0, 120)}…` : cell}\``, line);
+    }
   }
 
   private intern(s: string): string {
@@ -836,4 +851,17 @@ export class DumpBuilder {
         return 'qairt-2.2x';
     }
   }
+}
+
+/** A header/footer line that holds an encoding in the dump grammar (plain substring tests). */
+function holdsEncoding(text: string): boolean {
+  return (
+    text.includes(' encoding : bitwidth') ||
+    text.includes(' encoding for channel_') ||
+    text.includes(' encoding:  bitwidth') ||
+    text.includes('output encoding: min') ||
+    text.includes('weight encoding') ||
+    text.includes('bias encoding: min') ||
+    (text.startsWith('bitwidth ') && text.includes(', min ')) // an I/O table Encoding Info cell
+  );
 }

@@ -171,7 +171,9 @@ export function classifyParam1x(text: string): ParamEntry {
     }
     if (text.charCodeAt(i) === 58) return { kind: 'layer-encoding', what, index, bodyStart: i + 1 };
   }
-  return attribute(text);
+  // A 2.x named encoding in a 1.x table (a damaged header made the dump look 1.x): the caller
+  // reports it instead of keeping it as an attribute.
+  return classifyParam2x(text);
 }
 
 function attribute(text: string): ParamEntry {
