@@ -112,6 +112,22 @@ export interface EncodingLineAccount {
   readonly present: readonly number[];
   /** Of those, lines neither parsed nor reported nor an identical repeat of one that was. */
   readonly unaccounted: readonly number[];
+  /**
+   * Diagnostics the parser counted but did not list: past 50 of one code it reports
+   * `N more CODE diagnostic(s) not listed` (memory stays bounded on a million odd lines).
+   * Unaccounted lines are fine up to this many.
+   */
+  readonly unlisted: number;
+}
+
+/** The sum of `N more CODE diagnostic(s) not listed` summaries. */
+export function unlistedDiagnostics(model: DlcModel): number {
+  let n = 0;
+  for (const d of model.diagnostics) {
+    const m = /^(\d+) more [A-Z_]+ diagnostic/.exec(d.detail);
+    if (m) n += Number(m[1]);
+  }
+  return n;
 }
 
 export function accountEncodingLines(text: string, model: DlcModel): EncodingLineAccount {
@@ -176,5 +192,5 @@ export function accountEncodingLines(text: string, model: DlcModel): EncodingLin
       !(cells.get(n)!.includes(' encoding for channel_') && reportedRuns.has(runStart[n]!)) &&
       !accountedTexts.has(`${graphOf.get(n)}\u0000${cells.get(n)}`),
   );
-  return { present, unaccounted };
+  return { present, unaccounted, unlisted: unlistedDiagnostics(model) };
 }
