@@ -24,6 +24,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(REPO, 'bin', 'dlcverify.js');
 const BASELINE = join(REPO, 'bench', 'baseline.js');
 const WRAPPER = join(REPO, 'bench', 'rss-wrapper.js');
+const PHASES = join(REPO, 'bench', 'phases.js');
 const TIME = '/usr/bin/time';
 const MB = 1e6;
 
@@ -78,6 +79,22 @@ async function best(script, args) {
   return result;
 }
 
+/** bench/phases.js in a child: seconds and memory per phase of verify, for the largest size. */
+function phaseBreakdown(dumpPath, jsonPath) {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, ['--expose-gc', PHASES, dumpPath, jsonPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => void (out += d));
+    child.stderr.on('data', (d) => void (err += d));
+    child.on('close', (code) => {
+      const lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      resolveRun({ lines, error: code === 0 ? undefined : `exit ${code}: ${err.split('\n')[0]}` });
+    });
+  });
+}
+
+let phases;
 const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const pad = (s, n) => String(s).padStart(n);
 
@@ -111,6 +128,7 @@ try {
       if (r.code !== 0 && r.code !== 1) console.log(`  ${name} exited ${r.code}: ${(r.stderr || r.stdout).split('\n').slice(0, 3).join(' | ')}`);
     }
     rows.push({ size, dumpMb, jsonMb, baseVerify, baseShow, verify, show });
+    if (size === Math.max(...sizes)) phases = await phaseBreakdown(dumpPath, jsonPath);
   }
 } finally {
   if (!keep && generatedHere) rmSync(dir, { recursive: true, force: true });
@@ -131,6 +149,15 @@ for (const row of rows) {
     );
   }
   console.log(`${pad(row.size + ' MB', 7)} | (lines only: ${fmt(row.baseVerify.rssMb, 0)} MB RSS for dump+JSON, ${fmt(row.baseShow.rssMb, 0)} MB for the dump)`);
+}
+
+if (phases) {
+  console.log('');
+  console.log(`where verify's time and memory go (${Math.max(...sizes)} MB, one process, GC after each phase):`);
+  for (const p of phases.lines) {
+    console.log(`  ${p.phase.padEnd(52)} ${pad(fmt(p.seconds), 6)} s   heap ${pad(fmt(p.heapMb, 0), 5)} MB   rss ${pad(fmt(p.rssMb, 0), 5)} MB   peak ${pad(fmt(p.peakRssMb, 0), 5)} MB`);
+  }
+  if (phases.error) console.log(`  phases stopped: ${phases.error}`);
 }
 
 const big = rows.find((r) => r.size === 200) ?? rows.at(-1);

@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatFixed, formatSignificant, writeDumpText } from '../src/render/dump-text.js';
 import { csvRecord, writeDumpCsv } from '../src/render/dump-csv.js';
+import { parseDump } from '../src/parse/dump/index.js';
+import { splitLines } from '../src/parse/input.js';
 import { buildModel, type ModelSpec } from './helpers/model-builder.js';
 
 describe('printf numbers', () => {
@@ -105,6 +107,13 @@ describe('text tables', () => {
     const partial = writeDumpText(buildModel(TWO_OPS), { family: 'qairt-2.2x', displayAll: false });
     expect(partial.split('\n').filter((l) => l.includes('encoding for channel_'))).toHaveLength(1);
     expect(partial).toContain('axis-quant: axis: 3, num_elements: 4 (above encoding is only for the first (channel_0) of 4 channels)');
+  });
+
+  it('without -d parses back as channel 0 of 4 (the parser marks it partial)', () => {
+    const partial = writeDumpText(buildModel(TWO_OPS), { family: 'qairt-2.2x', displayAll: false });
+    const parsed = parseDump(splitLines(partial), 'partial.txt');
+    const enc = parsed.graphs[0]!.tensors.get('conv.weight')!.encoding!;
+    expect([enc.layout, enc.channels.length, enc.channelCount, enc.axis, enc.allChannelsPresent]).toEqual(['per-channel', 1, 4, 3, false]);
   });
 
   it('starts a continuation line with an empty Id cell and keeps params in their own list', () => {

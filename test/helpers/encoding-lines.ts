@@ -65,6 +65,29 @@ export function csvFields(line: string): string[] {
   }
 }
 
+/**
+ * Whether a CSV record is still inside a quoted field at the end of this line, as Python's csv
+ * reads it: a quote opens a field only at the field's start; inside, `""` is a quote and `"`
+ * closes; elsewhere a quote is a literal character.
+ */
+export function csvStillOpen(line: string, openAtStart: boolean): boolean {
+  let inQuotes = openAtStart;
+  let fieldStart = !openAtStart;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (inQuotes) {
+      if (c === 34 /* " */) {
+        if (line.charCodeAt(i + 1) === 34) i++;
+        else inQuotes = false;
+      }
+      continue;
+    }
+    if (c === 34 && fieldStart) inQuotes = true;
+    fieldStart = c === 44 /* , */;
+  }
+  return inQuotes;
+}
+
 function cellsOf(line: string): string[] {
   const body = line.endsWith('\r') ? line.slice(0, -1) : line;
   return body.trimStart().startsWith('|') ? body.split('|').map((c) => c.trim()) : csvFields(body).map((c) => c.trim());
@@ -89,6 +112,22 @@ export interface EncodingLineAccount {
   readonly present: readonly number[];
   /** Of those, lines neither parsed nor reported nor an identical repeat of one that was. */
   readonly unaccounted: readonly number[];
+  /**
+   * Diagnostics the parser counted but did not list: past 50 of one code it reports
+   * `N more CODE diagnostic(s) not listed` (memory stays bounded on a million odd lines).
+   * Unaccounted lines are fine up to this many.
+   */
+  readonly unlisted: number;
+}
+
+/** The sum of `N more CODE diagnostic(s) not listed` summaries. */
+export function unlistedDiagnostics(model: DlcModel): number {
+  let n = 0;
+  for (const d of model.diagnostics) {
+    const m = /^(\d+) more [A-Z_]+ diagnostic/.exec(d.detail);
+    if (m) n += Number(m[1]);
+  }
+  return n;
 }
 
 export function accountEncodingLines(text: string, model: DlcModel): EncodingLineAccount {
@@ -122,11 +161,7 @@ export function accountEncodingLines(text: string, model: DlcModel): EncodingLin
     const n = i + 1;
     if (!open) start = n;
     recordStart[n] = start;
-    if (csv) {
-      let quotes = 0;
-      for (let q = line.indexOf('"'); q !== -1; q = line.indexOf('"', q + 1)) quotes++;
-      if (quotes % 2 === 1) open = !open;
-    }
+    if (csv) open = csvStillOpen(line, open);
     if (line.includes('Info of graph:')) graphIndex++;
     const cell = encodingCell(line);
     const channelAt = cell?.indexOf(' encoding for channel_') ?? -1;
@@ -157,5 +192,5 @@ export function accountEncodingLines(text: string, model: DlcModel): EncodingLin
       !(cells.get(n)!.includes(' encoding for channel_') && reportedRuns.has(runStart[n]!)) &&
       !accountedTexts.has(`${graphOf.get(n)}\u0000${cells.get(n)}`),
   );
-  return { present, unaccounted };
+  return { present, unaccounted, unlisted: unlistedDiagnostics(model) };
 }

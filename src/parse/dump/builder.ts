@@ -327,9 +327,10 @@ export class DumpBuilder {
 
   /** A row of a table that is not read (damaged header, unknown table) may still hold an encoding: say so, per line. */
   private reportUnreadEncoding(cells: readonly string[], line: number): void {
-    const cell = cells.find(holdsEncoding);
-    if (cell !== undefined) {
-      this.diags.add('DUMP_UNPARSED_ENCODING', `an encoding in a table that is not read: \`${cell.length > 120 ? `${cell.slice(0, 120)}…` : cell}\``, line);
+    // Joined: a text row read as CSV (a damaged file detected as CSV) splits `bitwidth 8, min …` in two.
+    const text = cells.join(',');
+    if (holdsEncoding(text) || (text.includes('bitwidth ') && text.includes(', min '))) {
+      this.diags.add('DUMP_UNPARSED_ENCODING', `an encoding in a table that is not read: \`${text.length > 120 ? `${text.slice(0, 120)}…` : text}\``, line);
     }
   }
 
