@@ -9,16 +9,14 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { InputError, type DlcModel } from '../src/model.js';
 import { inputFromBytes } from '../src/parse/input.js';
 import { readModel, readSource } from '../src/parse/load.js';
-import { CORPUS_DIR, corpusPresent, describeCorpus as describeCorpusHelper } from './helpers/corpus.js';
+import { CORPUS_DIR, corpusPresent, describeCorpus } from './helpers/corpus.js';
 import { accountEncodingLines } from './helpers/encoding-lines.js';
 import { applyMutations, describeMutations, FUZZ_SEED, fuzzRuns, mutationsArb } from './helpers/mutate.js';
 
-// The helper is typed as `describe.skipIf` but takes describe's own arguments.
-const describeCorpus = describeCorpusHelper as unknown as typeof describe;
 
 type Side = 'model' | 'source';
 

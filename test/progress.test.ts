@@ -6,13 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.js';
 import { openInput } from '../src/io.js';
-import { corpusPath, describeCorpus as describeCorpusHelper } from './helpers/corpus.js';
+import { corpusPath, describeCorpus } from './helpers/corpus.js';
 import { inputFromText } from '../src/parse/input.js';
 import { ERASE_LINE, ProgressLine, withProgress } from '../src/progress.js';
 import type { CliIo } from '../src/commands/context.js';
 import type { InputFile } from '../src/model.js';
 
-const describeCorpus = describeCorpusHelper as unknown as typeof describe;
 
 /** A clock that advances `stepMs` every time it is read. */
 function steppingClock(stepMs: number): () => number {

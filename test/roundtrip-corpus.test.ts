@@ -6,14 +6,13 @@
  * completeness: a field the parser dropped shows up here as a differing line.
  */
 import { readdirSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { parseDump } from '../src/parse/dump/index.js';
 import { splitLines } from '../src/parse/input.js';
 import { writeDumpCsv } from '../src/render/dump-csv.js';
 import { writeDumpText } from '../src/render/dump-text.js';
-import { CORPUS_DIR, corpusPresent, corpusText, describeCorpus as describeCorpusHelper } from './helpers/corpus.js';
+import { CORPUS_DIR, corpusPresent, corpusText, describeCorpus } from './helpers/corpus.js';
 
-const describeCorpus = describeCorpusHelper as unknown as typeof describe;
 
 function dumpsIn(dir: string, keep: (name: string) => boolean): string[] {
   return corpusPresent ? readdirSync(`${CORPUS_DIR}/${dir}`).filter(keep).sort().map((f) => `${dir}/${f}`) : [];
