@@ -1,19 +1,25 @@
 // Phase timing of the readers alone, in process: how long parsing the dump and reading the
 // overrides JSON take, and how much heap each result holds once garbage is collected.
 //
-//   npm run build && node --expose-gc bench/parse-phases.js DUMP [JSON] [--repeat N]
+//   npm run build && node --expose-gc bench/parse-phases.js DUMP [JSON] [--repeat N] [--dist DIR]
 //
-// Each phase is run N times (default 1) and the fastest time is printed; the heap figure is
+// `--dist DIR` measures another build (e.g. an older commit compiled elsewhere) with the same script.
+//
+// Each phase is run N times (default 1) and the fastest wall time is printed, with the fastest
+// CPU time (user + system, GC threads included: steadier than wall time on a shared machine); the heap figure is
 // measured after the last run with the result still alive (what a `verify` run keeps), and
 // `peak RSS` is the process's maximum resident set so far.
 import { performance } from 'node:perf_hooks';
-import { openInput } from '../dist/io.js';
-import { readModel, readSource } from '../dist/parse/load.js';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 
 const args = process.argv.slice(2);
-const repeatAt = args.indexOf('--repeat');
-const repeat = repeatAt >= 0 ? Math.max(1, Number(args[repeatAt + 1])) : 1;
-const [dumpPath, jsonPath] = args.filter((a, i) => !a.startsWith('--') && (repeatAt < 0 || i !== repeatAt + 1));
+const optionAt = (name) => args.indexOf(`--${name}`);
+const repeat = optionAt('repeat') >= 0 ? Math.max(1, Number(args[optionAt('repeat') + 1])) : 1;
+const dist = optionAt('dist') >= 0 ? resolve(args[optionAt('dist') + 1]) : new URL('../dist', import.meta.url).pathname;
+const [dumpPath, jsonPath] = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+const { openInput } = await import(pathToFileURL(`${dist}/io.js`).href);
+const { readModel, readSource } = await import(pathToFileURL(`${dist}/parse/load.js`).href);
 if (dumpPath === undefined) {
   console.error('usage: node --expose-gc bench/parse-phases.js DUMP [JSON] [--repeat N]');
   process.exit(2);
@@ -36,19 +42,23 @@ function phase(label, path, read, count) {
   const size = openInput(path).size;
   const before = heapMb();
   let best = Infinity;
+  let bestCpu = Infinity;
   let result;
   for (let i = 0; i < repeat; i++) {
     result = undefined;
     if (i > 0) global.gc();
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     result = read(openInput(path));
     best = Math.min(best, performance.now() - t0);
+    const cpu = process.cpuUsage(cpu0);
+    bestCpu = Math.min(bestCpu, (cpu.user + cpu.system) / 1000);
   }
   kept.push(result);
   const held = heapMb() - before;
   const seconds = best / 1000;
   console.log(
-    `${label.padEnd(6)} ${(size / MB).toFixed(1).padStart(6)} MB  ${seconds.toFixed(2).padStart(5)} s  ${(size / MB / seconds).toFixed(0).padStart(4)} MB/s  ` +
+    `${label.padEnd(6)} ${(size / MB).toFixed(1).padStart(6)} MB  ${seconds.toFixed(2).padStart(5)} s  ${(size / MB / seconds).toFixed(0).padStart(4)} MB/s  cpu ${(bestCpu / 1000).toFixed(2)} s  ` +
       `heap held ${held.toFixed(1).padStart(6)} MB  peak RSS ${peakRssMb().toFixed(0)} MB  ${count(result)}`,
   );
 }
