@@ -2,6 +2,7 @@
 // overrides JSON take, and how much heap each result holds once garbage is collected.
 //
 //   npm run build && node --expose-gc bench/parse-phases.js DUMP [JSON] [--repeat N] [--dist DIR]
+//   (DUMP `-`: the JSON alone)
 //
 // `--dist DIR` measures another build (e.g. an older commit compiled elsewhere) with the same script.
 //
@@ -64,7 +65,7 @@ function phase(label, path, read, count) {
 }
 
 console.log(`node ${process.version}, heap at start ${heapMb().toFixed(1)} MB`);
-phase('dump', dumpPath, readModel, (model) => {
+if (dumpPath !== '-') phase('dump', dumpPath, readModel, (model) => {
   let tensors = 0;
   let channels = 0;
   for (const g of model.graphs) {
