@@ -288,6 +288,11 @@ export class FieldReader {
 
 /** A grid with only the fields that were given. */
 export function grid(channel: number | undefined, min?: number, max?: number, scale?: number, offset?: number): SourceGrid {
+  if (min !== undefined && max !== undefined && scale !== undefined && offset !== undefined) {
+    // The usual complete grid as one literal: properties added one by one to `{}` spill the fifth
+    // into an out-of-object store (~40 bytes more per channel, hundreds of thousands of them).
+    return channel === undefined ? { min, max, scale, offset } : { channel, min, max, scale, offset };
+  }
   const g: { channel?: number; min?: number; max?: number; scale?: number; offset?: number } = {};
   if (channel !== undefined) g.channel = channel;
   if (min !== undefined) g.min = min;
