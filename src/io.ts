@@ -7,7 +7,12 @@ import { isAscii } from 'node:buffer';
 import { InputError, type InputFile } from './model.js';
 
 const HEAD_BYTES = 64 * 1024;
-const CHUNK_BYTES = 1024 * 1024;
+/**
+ * Lines are read in chunks of this size. Small enough that a chunk's string is an ordinary young
+ * object (V8 puts strings over 128 KiB in the large-object space, which only a full collection
+ * frees): 1 MiB chunks left ~70 MB of dead chunk strings behind when parsing a 200 MB dump.
+ */
+const CHUNK_BYTES = 64 * 1024;
 
 function readRange(fd: number, offset: number, length: number): Uint8Array {
   const out = Buffer.allocUnsafe(length);
@@ -61,7 +66,7 @@ export function openInput(path: string): InputFile {
 }
 
 /**
- * Streams a file's lines (split on `\n`, `\r` kept) in 1 MiB chunks: never the whole file as one
+ * Streams a file's lines (split on `\n`, `\r` kept) in 64 KiB chunks: never the whole file as one
  * string. Each chunk is cut after its last `\n` and the tail bytes move to the front of the buffer
  * for the next read, so a chunk is decoded once, whole lines only (a UTF-8 character never straddles
  * a `\n`): no decoder state, no `carry + text` concatenation to flatten again. ASCII chunks (every
