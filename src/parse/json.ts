@@ -649,9 +649,11 @@ export class JsonReader {
   }
 
   /**
-   * A number, parsed from the bytes: exactly when it has ≤ 15 significant digits and a small
-   * exponent (the classic exact fast path: both operands are exact doubles, one rounding), else
-   * by `Number()` on its few characters.
+   * A number, parsed from the bytes: exactly when its significant digits form an integer below
+   * 2^53 (every 15-digit one, about half of the 16-digit ones Python prints) and the exponent is
+   * small (the classic exact fast path: both operands are exact doubles, one rounding), else by
+   * `Number()` on its few characters. The accumulated digits stay exact while below 2^53 and only
+   * grow, so a final value below 2^53 proves every step was exact.
    */
   private readNumber(): number {
     const b = this.bytes;
@@ -722,7 +724,7 @@ export class JsonReader {
       exponent += expNegative ? -e : e;
     }
     this.pos = p;
-    if (digits <= 15) {
+    if (mantissa <= Number.MAX_SAFE_INTEGER) {
       if (mantissa === 0) return negative ? -0 : 0;
       if (exponent >= 0 && exponent <= 22) return negative ? -(mantissa * POW10[exponent]!) : mantissa * POW10[exponent]!;
       if (exponent < 0 && exponent >= -22) return negative ? -(mantissa / POW10[-exponent]!) : mantissa / POW10[-exponent]!;
