@@ -272,7 +272,9 @@ export class JsonReader {
       this.refill();
       if (this.complete) return call();
       const { pos, lineNo, lineStart, keyLine } = this;
-      const open = this.open.slice();
+      // A pull call changes at most the top of the open stack: it sets it, pops it, or pushes one.
+      const depth = this.open.length;
+      const top = this.open[depth - 1];
       const nonFinite = this.nonFiniteAt.length;
       try {
         const result = call();
@@ -284,8 +286,11 @@ export class JsonReader {
       this.lineNo = lineNo;
       this.lineStart = lineStart;
       this.keyLine = keyLine;
-      this.open.length = 0;
-      this.open.push(...open);
+      this.open.length = Math.min(this.open.length, depth);
+      if (top !== undefined) {
+        if (this.open.length < depth) this.open.push(top);
+        else this.open[depth - 1] = top;
+      }
       this.nonFiniteAt.length = nonFinite;
       this.lookahead *= 2;
     }
