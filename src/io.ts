@@ -62,6 +62,7 @@ export function openInput(path: string): InputFile {
     lines: () => linesOf(path),
     bytes: () => withFd((h) => readRange(h, 0, size)),
     read: (offset, length) => withFd((h) => readRange(h, offset, Math.max(0, Math.min(length, size - offset)))),
+    readInto: (target, targetOffset, length, offset) => withFd((h) => readSync(h, target, targetOffset, Math.max(0, Math.min(length, size - offset)), offset)),
   };
 }
 

@@ -519,11 +519,17 @@ describe('streamed JSON sources', () => {
     const text = `{"activation_encodings": {${entries.join(',\n')}}, "param_encodings": {"w": [${channel(2)}, ${channel(3)}, ${channel(4)}]}, "version": "0.6.1"}`;
     const bytes = new TextEncoder().encode(text);
     let reads = 0;
-    const input: InputFile = { ...inputFromBytes('big.encodings', bytes), bytes: () => expect.fail('read whole'), read: (offset, length) => (reads++, bytes.subarray(offset, offset + length)) };
+    const { readInto, ...base } = inputFromBytes('big.encodings', bytes);
+    const input: InputFile = { ...base, bytes: () => expect.fail('read whole'), read: (offset, length) => (reads++, bytes.subarray(offset, offset + length)) };
     const streamed = readJsonSource(input);
     expect(reads).toBeGreaterThan(1);
     expect(streamed).toEqual(readJsonSourceBytes(bytes, 'big.encodings'));
     expect(streamed.entries).toHaveLength(3002);
+    // The same through readInto (what io.ts files offer): the window's buffer filled in place.
+    let readsInto = 0;
+    const inPlace: InputFile = { ...base, bytes: () => expect.fail('read whole'), read: () => expect.fail('read'), readInto: (...args) => (readsInto++, readInto!(...args)) };
+    expect(readJsonSource(inPlace)).toEqual(streamed);
+    expect(readsInto).toBeGreaterThan(1);
 
     const broken = new TextEncoder().encode(text.replace('"t2999": [', '"t2999": [,'));
     const brokenInput: InputFile = { ...inputFromBytes('big.encodings', broken), bytes: () => expect.fail('read whole') };

@@ -168,6 +168,8 @@ interface Frame {
 export interface JsonByteSource {
   readonly size: number;
   read(offset: number, length: number): Uint8Array;
+  /** When present, used instead of `read`: the window's buffer is filled in place. */
+  readInto?(target: Uint8Array, targetOffset: number, length: number, offset: number): number;
 }
 
 /** Bytes kept ahead of the reading position in streaming mode (doubled for a longer value). */
@@ -253,11 +255,18 @@ export class JsonReader {
     this.pos = 0;
     let end = kept;
     while (end < store.length && this.sourceOffset < source.size) {
-      const chunk = source.read(this.sourceOffset, Math.min(store.length - end, source.size - this.sourceOffset));
-      if (chunk.length === 0) break;
-      store.set(chunk, end);
-      end += chunk.length;
-      this.sourceOffset += chunk.length;
+      const length = Math.min(store.length - end, source.size - this.sourceOffset);
+      let n: number;
+      if (source.readInto !== undefined) {
+        n = source.readInto(store, end, length, this.sourceOffset);
+      } else {
+        const chunk = source.read(this.sourceOffset, length);
+        store.set(chunk, end);
+        n = chunk.length;
+      }
+      if (n === 0) break;
+      end += n;
+      this.sourceOffset += n;
     }
     this.complete = end < store.length || this.sourceOffset >= source.size;
     this.store = store;
