@@ -247,7 +247,8 @@ export class JsonReader {
     const source = this.source;
     const kept = this.bytes.length - this.pos;
     if (source === undefined || this.complete || kept >= this.lookahead) return;
-    const capacity = Math.max(this.store.length, kept + this.lookahead);
+    // Never more than what is left of the file (a syntax error widens the window to the end).
+    const capacity = Math.max(this.store.length, kept + Math.min(this.lookahead, source.size - this.sourceOffset));
     const store = capacity > this.store.length ? new Uint8Array(capacity) : this.store;
     if (store === this.store) store.copyWithin(0, this.pos, this.bytes.length);
     else store.set(this.bytes.subarray(this.pos));
