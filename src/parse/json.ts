@@ -620,7 +620,8 @@ export class JsonReader {
   private readScalar(): null | boolean | number | string {
     const b = this.bytes;
     const c = b[this.pos];
-    if (c === QUOTE) return this.readString();
+    // Through the short-string cache too: AIMET repeats `"int"`, `"True"`, `"False"` per channel.
+    if (c === QUOTE) return this.readKeyString();
     if (c === 0x74 && this.literal('true')) return true;
     if (c === 0x66 && this.literal('false')) return false;
     if (c === 0x6e && this.literal('null')) return null;
@@ -748,8 +749,9 @@ export class JsonReader {
   }
 
   /**
-   * A member name: short plain ASCII names are interned in a small direct-mapped cache keyed by
-   * length and end bytes (one string for a million `"scale"`s, and no hashing loop).
+   * A member name (or a string value): short plain ASCII strings are interned in a small
+   * direct-mapped cache keyed by length and end bytes (one string for a million `"scale"`s, and no
+   * hashing loop); anything else is read by `readString`.
    */
   private readKeyString(): string {
     const b = this.bytes;
