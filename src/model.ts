@@ -601,4 +601,9 @@ export interface InputFile {
   bytes(): Uint8Array;
   /** Random access (zip central directory, lazily read entries). */
   read(offset: number, length: number): Uint8Array;
+  /**
+   * Optional: like `read`, into `target` at `targetOffset`; returns how many bytes were read. Lets a
+   * streaming reader (the JSON sources) reuse one buffer instead of a fresh one per read.
+   */
+  readInto?(target: Uint8Array, targetOffset: number, length: number, offset: number): number;
 }

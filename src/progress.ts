@@ -44,14 +44,24 @@ export class ProgressLine {
     this.start = now();
   }
 
-  /** The same input, reporting how far `lines()` has got (and `bytes()` once read). */
+  /** The same input, reporting how far `lines()` or sequential `read()`s have got (and `bytes()` once read). */
   track(input: InputFile): InputFile {
     const progress = this;
+    let streamedTo = -1;
     return {
       name: input.name,
       size: input.size,
       head: input.head,
-      read: (offset, length) => input.read(offset, length),
+      read(offset, length) {
+        // Reads from the start, each where the last ended, are a streamed whole-file read (the
+        // JSON sources): report how far it has got. Random access (zip entries) is not tracked.
+        const streaming = offset === 0 || offset === streamedTo;
+        if (offset === 0) progress.begin(input);
+        const chunk = input.read(offset, length);
+        streamedTo = streaming ? offset + chunk.length : -1;
+        if (streaming) progress.advance(Math.min(streamedTo, input.size));
+        return chunk;
+      },
       bytes() {
         progress.begin(input);
         const bytes = input.bytes();

@@ -34,6 +34,13 @@ describe('parseJson: values', () => {
     ['9007199254740993', 9007199254740993],
     ['0.1', 0.1],
     ['-6.217965126037598', -6.217965126037598],
+    // Around the 2^53 limit of the exact fast path.
+    ['0.9007199254740991', 0.9007199254740991],
+    ['0.9007199254740993', 0.9007199254740993],
+    ['9.025698900222778', 9.025698900222778],
+    ['-900719925474099.1', -900719925474099.1],
+    ['9007199254740991e3', 9007199254740991e3],
+    ['0.00028961148927919567', 0.00028961148927919567],
   ])('number %s reads as Number() does', (text, value) => {
     expect(Object.is(parse(text), value)).toBe(true);
     expect(parse(text)).toBe(Number(text));
@@ -226,5 +233,72 @@ describe('jsonPointer', () => {
   it('escapes ~ and / (RFC 6901)', () => {
     expect(jsonPointer(['activation_encodings', 'conv1/Relu:0', 0])).toBe('/activation_encodings/conv1~1Relu:0/0');
     expect(jsonPointer(['a~b'])).toBe('/a~0b');
+  });
+});
+
+describe('JsonReader streaming over a byte source', () => {
+  /** A source handing out at most `perRead` bytes per read (as a file read in small pieces would). */
+  const source = (text: string, perRead: number) => {
+    const bytes = enc(text);
+    return { size: bytes.length, read: (offset: number, length: number) => bytes.subarray(offset, offset + Math.min(length, perRead)) };
+  };
+  const outcome = (read: () => JsonValue): { value: JsonValue } | { error: string } => {
+    try {
+      return { value: read() };
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+  };
+  const whole = (text: string) => outcome(() => parseJson(enc(text), 'f.json'));
+  const streamed = (text: string, lookaheadBytes: number, perRead: number) =>
+    outcome(() => {
+      const reader = new JsonReader(source(text, perRead), 'f.json', { lookaheadBytes });
+      if (reader.peek() === 'end') throw new Error('empty');
+      const value = reader.readValue();
+      reader.expectEnd();
+      return value;
+    });
+
+  it.each([
+    '{"a": 1, "b": [true, false, null, "x", -0.5e2], "c": {}}',
+    '\uFEFF{"bom": 1}',
+    '[NaN]',
+    '{"a": 12345.678e-3, "long": "' + 'é'.repeat(300) + '", "t": true}',
+    '{\n  "a": 1\n  "b": 2\n}',
+    '{"a": 1.}',
+    '{"a": tru}',
+    '{"a": 1} x',
+    '{"a": "\\q"}',
+    '{"a": "x\n"}',
+    '[1, 2,]',
+    '{"a": 1',
+    '{"a": [1, 2], "b": {"c": [3, {"d": "e\\u00e9"}]}}   \n\n',
+    '{"a" 1}',
+  ])('gives the same value or error as the whole bytes, with any window: %j', (text) => {
+    const expected = whole(text);
+    for (const lookahead of [1, 2, 3, 7, 64]) for (const perRead of [1, 5, 1 << 20]) expect(streamed(text, lookahead, perRead)).toEqual(expected);
+  });
+
+  it('any JSON document reads the same streamed through a tiny window (property)', () => {
+    fc.assert(
+      fc.property(fc.json(), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 9 }), (text, lookahead, perRead) => {
+        expect(streamed(text, lookahead, perRead)).toEqual(whole(text));
+      }),
+      { seed: 11, numRuns: 300 },
+    );
+  });
+
+  it('walks members with their lines across windows, and keeps lines and columns of errors', () => {
+    const doc = `{\n "a": [1, 2, 3],\n "b": {"c": "${'x'.repeat(100)}"},\n "d": 4\n "e": 5}`;
+    const r = new JsonReader(source(doc, 3), 'f.json', { lookaheadBytes: 4 });
+    r.beginObject();
+    const seen: string[] = [];
+    for (let key = r.nextMember(); key !== undefined; key = r.nextMember()) {
+      seen.push(`${key}@${r.keyLine}`);
+      r.skipValue();
+      if (key === 'd') expect(() => r.nextMember()).toThrow("f.json:5:2: expected ',' or '}' after an object member");
+      if (key === 'd') break;
+    }
+    expect(seen).toEqual(['a@2', 'b@3', 'd@4']);
   });
 });

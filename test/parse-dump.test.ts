@@ -2,6 +2,7 @@
  * The dump parser on constructed fixtures (test/fixtures/dump/, one per family and per quirk; all
  * constructed by us, see test/fixtures/dump/README.md) and its small scanners.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { openInput } from '../src/io.js';
@@ -57,6 +58,19 @@ describe('printed numbers', () => {
   it('reads nan and -nan as NaN', () => {
     expect(parsePrintedNumber('nan', 'fixed')?.value).toBeNaN();
     expect(parsePrintedNumber('-nan', 'fixed')?.value).toBeNaN();
+  });
+
+  it('reads every value exactly as Number() does, on and off the fast path (≤ 15 significant digits)', () => {
+    // Printed the way dumps print: `%.12f` of float32 values, `%f`, `%.4g`, big offsets, -0.
+    const texts = ['-0.000000000000', '-2147483648.000000', '1234.567890123456', '999.999999999999', '0.000000000001', '.5', '5.', '+3.25', '00012.50'];
+    fc.assert(
+      fc.property(fc.float({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 0, max: 16 }), (x, decimals) => {
+        const text = x.toFixed(decimals);
+        expect(Object.is(parsePrintedNumber(text, 'fixed')?.value, Number(text))).toBe(true);
+      }),
+      { seed: 7, numRuns: 2000 },
+    );
+    for (const text of texts) expect(Object.is(parsePrintedNumber(text, 'fixed')?.value, Number(text))).toBe(true);
   });
 
   it.each(['', '-', '.', '1.2.3', '1e', 'abc', ' 1', '1 ', '0x10', '1,5'])('rejects %j', (text) => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError, type InputFile, type SourceEntry, type SourceSet } from '../src/model.js';
 import { inputFromBytes, inputFromText } from '../src/parse/input.js';
 import { readSource } from '../src/parse/load.js';
-import { MAX_JSON_SOURCE_BYTES, readJsonSource } from '../src/parse/source/index.js';
+import { MAX_JSON_SOURCE_BYTES, readJsonSource, readJsonSourceBytes } from '../src/parse/source/index.js';
 import { inconsistency, looksLikeActivation, looksLikeParam } from '../src/parse/source/common.js';
 import { splitCsvLine } from '../src/parse/source/ranges.js';
 import { REPO_ROOT } from './helpers/corpus.js';
@@ -506,5 +506,42 @@ describe('bad input', () => {
   it('a BOM before the JSON is skipped', () => {
     const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"activation_encodings": {"a": [{"bitwidth": 8}]}}')]);
     expect(readSource(inputFromBytes('bom.json', bytes)).entries.map((e) => e.name)).toEqual(['a']);
+  });
+});
+
+describe('streamed JSON sources', () => {
+  it('read from a file in windows give the same SourceSet as the whole bytes, a 2 MB name and a late error included', () => {
+    // Constructed: entries before and after a 2 MB tensor name (longer than the 1 MiB lookahead,
+    // so the reader must widen its window), a per-channel entry, and `version` last (as AIMET sorts).
+    const channel = (c: number) => `{"bitwidth": 8, "dtype": "int", "is_symmetric": "True", "max": ${0.5 + c}, "min": ${-0.5 - c}, "offset": -128, "scale": ${(1 + 2 * c) / 255}}`;
+    const entries = Array.from({ length: 3000 }, (_, i) => `"t${i}": [${channel(i)}]`);
+    entries.splice(1500, 0, `"${'n'.repeat(2_000_000)}": [${channel(0)}, ${channel(1)}]`);
+    const text = `{"activation_encodings": {${entries.join(',\n')}}, "param_encodings": {"w": [${channel(2)}, ${channel(3)}, ${channel(4)}]}, "version": "0.6.1"}`;
+    const bytes = new TextEncoder().encode(text);
+    let reads = 0;
+    const { readInto, ...base } = inputFromBytes('big.encodings', bytes);
+    const input: InputFile = { ...base, bytes: () => expect.fail('read whole'), read: (offset, length) => (reads++, bytes.subarray(offset, offset + length)) };
+    const streamed = readJsonSource(input);
+    expect(reads).toBeGreaterThan(1);
+    expect(streamed).toEqual(readJsonSourceBytes(bytes, 'big.encodings'));
+    expect(streamed.entries).toHaveLength(3002);
+    // The same through readInto (what io.ts files offer): the window's buffer filled in place.
+    let readsInto = 0;
+    const inPlace: InputFile = { ...base, bytes: () => expect.fail('read whole'), read: () => expect.fail('read'), readInto: (...args) => (readsInto++, readInto!(...args)) };
+    expect(readJsonSource(inPlace)).toEqual(streamed);
+    expect(readsInto).toBeGreaterThan(1);
+
+    const broken = new TextEncoder().encode(text.replace('"t2999": [', '"t2999": [,'));
+    const brokenInput: InputFile = { ...inputFromBytes('big.encodings', broken), bytes: () => expect.fail('read whole') };
+    const expected = (() => {
+      try {
+        readJsonSourceBytes(broken, 'big.encodings');
+      } catch (err) {
+        return err;
+      }
+      return undefined;
+    })();
+    expect(expected).toBeInstanceOf(InputError);
+    expect(() => readJsonSource(brokenInput)).toThrow((expected as InputError).message);
   });
 });

@@ -84,6 +84,19 @@ describe('ProgressLine', () => {
     expect(bytes.length).toBe(8);
     expect(writes.at(-1)).toContain('read enc.json');
   });
+
+  it('reports sequential read()s from the start (a streamed JSON source), not random access', () => {
+    const writes: string[] = [];
+    const line = new ProgressLine((t) => void writes.push(t), steppingClock(600));
+    const input = line.track(inputFromText('enc.json', BIG));
+    for (let offset = 0; offset < input.size; offset += 1_000_000) input.read(offset, 1_000_000);
+    expect(writes.some((w) => /reading enc\.json +\d+% \(\d/.test(w))).toBe(true);
+    expect(writes.at(-1)).toContain('read enc.json (4.0 MB)');
+    const zip = new ProgressLine((t) => void writes.push(t), steppingClock(2000));
+    writes.length = 0;
+    zip.track(inputFromText('model.dlc', BIG)).read(3_000_000, 100);
+    expect(writes).toEqual([]);
+  });
 });
 
 describe('withProgress: when the line may appear', () => {

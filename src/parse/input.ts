@@ -13,6 +13,11 @@ export function inputFromBytes(name: string, bytes: Uint8Array): InputFile {
     lines: () => splitLines(new TextDecoder().decode(bytes)),
     bytes: () => bytes,
     read: (offset, length) => bytes.subarray(offset, Math.min(bytes.length, offset + length)),
+    readInto: (target, targetOffset, length, offset) => {
+      const part = bytes.subarray(offset, Math.min(bytes.length, offset + length));
+      target.set(part, targetOffset);
+      return part.length;
+    },
   };
 }
 

@@ -106,6 +106,8 @@ export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'n
 export interface JsonReaderOptions {
   /** `reject` (default): `NaN`/`Infinity` are errors. `accept`: read them and list them. */
   readonly nonFinite?: 'reject' | 'accept';
+  /** Streaming: bytes kept ahead of the position (default 1 MiB; tests use a few bytes to force retries). */
+  readonly lookaheadBytes?: number;
 }
 
 /** Escape one JSON pointer segment (RFC 6901). */
@@ -149,12 +151,42 @@ const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
+/** A Node Buffer over the same memory, for native latin1 decoding (absent outside Node). */
+function viewOf(bytes: Uint8Array): Buffer | undefined {
+  return typeof Buffer === 'function' ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : undefined;
+}
+
 interface Frame {
   readonly container: JsonObject | JsonArray;
   key: string;
 }
 
-/** A pull reader over the bytes of one JSON document. */
+/**
+ * Where a streaming reader gets its bytes: an `InputFile` is one (`size` and `read`). The reader
+ * keeps a window of the file (about 1 MiB ahead), never the whole file.
+ */
+export interface JsonByteSource {
+  readonly size: number;
+  read(offset: number, length: number): Uint8Array;
+  /** When present, used instead of `read`: the window's buffer is filled in place. */
+  readInto?(target: Uint8Array, targetOffset: number, length: number, offset: number): number;
+}
+
+/** Bytes kept ahead of the reading position in streaming mode (doubled for a longer value). */
+const LOOKAHEAD_BYTES = 1024 * 1024;
+
+/**
+ * A pull reader over the bytes of one JSON document: all of them in memory, or a window over a
+ * `JsonByteSource`.
+ *
+ * Streaming: every scanning loop already stops at the end of the bytes it is given (an `undefined`
+ * byte). Each pull call runs with at least LOOKAHEAD_BYTES ahead of it; a call that reached the end
+ * of the window (it may have read a cut value as complete, or failed on it) is undone — position,
+ * line, open containers — and run again with twice the lookahead, until it ends inside the window
+ * or the window reaches the end of the file. Entries of an overrides file are far smaller than the
+ * lookahead, so a retry is rare (a 10 MB name), and a real syntax error is reported exactly as when
+ * the whole file is in memory, once the window reaches the end of the file.
+ */
 export class JsonReader {
   private pos: number;
   private lineNo = 1;
@@ -166,21 +198,112 @@ export class JsonReader {
   readonly nonFiniteAt: { line: number; column: number; text: string }[] = [];
   /** Line of the last key read by `nextMember()`. */
   keyLine = 0;
+  /** The bytes in memory: the whole document, or the current window (ending at its last byte). */
+  private bytes: Uint8Array;
   /** A Node Buffer view of the same memory (no copy): native latin1 slicing for number text. */
-  private readonly view: Buffer | undefined;
+  private view: Buffer | undefined;
   /** Short ASCII keys seen before (direct-mapped): AIMET repeats `bitwidth`, `scale`, … millions of times. */
   private readonly keyCache: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
+  /** Streaming only: the source, the file offset of the window's end, the window's storage. */
+  private readonly source: JsonByteSource | undefined;
+  private sourceOffset = 0;
+  private store: Uint8Array = new Uint8Array(0);
+  private lookahead: number;
+  /** The bytes in memory reach the end of the document (always, when not streaming). */
+  private complete: boolean;
 
   constructor(
-    private readonly bytes: Uint8Array,
+    input: Uint8Array | JsonByteSource,
     private readonly file: string,
     options: JsonReaderOptions = {},
   ) {
     this.acceptNonFinite = options.nonFinite === 'accept';
+    // At least the 3 bytes of a byte order mark, looked at before the first pull call.
+    this.lookahead = Math.max(3, options.lookaheadBytes ?? LOOKAHEAD_BYTES);
+    if (input instanceof Uint8Array) {
+      this.bytes = input;
+      this.complete = true;
+      this.source = undefined;
+    } else {
+      this.bytes = new Uint8Array(0);
+      this.complete = false;
+      this.source = input;
+      this.pos = 0;
+      this.refill();
+    }
+    const bytes = this.bytes;
     // UTF-8 byte order mark (Windows editors write one).
     this.pos = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     this.lineStart = this.pos;
-    this.view = typeof Buffer === 'function' ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : undefined;
+    this.view = viewOf(bytes);
+  }
+
+  /**
+   * Streaming: keeps `lookahead` bytes after the position in the window (or all that is left),
+   * dropping the bytes before the position. Lines and columns are unaffected: `lineStart` moves
+   * with the bytes (it may go negative when a line began before the window).
+   */
+  private refill(): void {
+    const source = this.source;
+    const kept = this.bytes.length - this.pos;
+    if (source === undefined || this.complete || kept >= this.lookahead) return;
+    // Never more than what is left of the file (a syntax error widens the window to the end).
+    const capacity = Math.max(this.store.length, kept + Math.min(this.lookahead, source.size - this.sourceOffset));
+    const store = capacity > this.store.length ? new Uint8Array(capacity) : this.store;
+    if (store === this.store) store.copyWithin(0, this.pos, this.bytes.length);
+    else store.set(this.bytes.subarray(this.pos));
+    this.lineStart -= this.pos;
+    this.pos = 0;
+    let end = kept;
+    while (end < store.length && this.sourceOffset < source.size) {
+      const length = Math.min(store.length - end, source.size - this.sourceOffset);
+      let n: number;
+      if (source.readInto !== undefined) {
+        n = source.readInto(store, end, length, this.sourceOffset);
+      } else {
+        const chunk = source.read(this.sourceOffset, length);
+        store.set(chunk, end);
+        n = chunk.length;
+      }
+      if (n === 0) break;
+      end += n;
+      this.sourceOffset += n;
+    }
+    this.complete = end < store.length || this.sourceOffset >= source.size;
+    this.store = store;
+    this.bytes = store.subarray(0, end);
+    this.view = viewOf(this.bytes);
+  }
+
+  /** Runs one pull call; streaming, retries it with a longer window when it reached the window's end. */
+  private guarded<T>(call: () => T): T {
+    if (this.complete) return call();
+    for (;;) {
+      this.refill();
+      if (this.complete) return call();
+      const { pos, lineNo, lineStart, keyLine } = this;
+      // A pull call changes at most the top of the open stack: it sets it, pops it, or pushes one.
+      const depth = this.open.length;
+      const top = this.open[depth - 1];
+      const nonFinite = this.nonFiniteAt.length;
+      try {
+        const result = call();
+        if (this.pos < this.bytes.length) return result;
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+      }
+      this.pos = pos;
+      this.lineNo = lineNo;
+      this.lineStart = lineStart;
+      this.keyLine = keyLine;
+      this.open.length = Math.min(this.open.length, depth);
+      if (top !== undefined) {
+        if (this.open.length < depth) this.open.push(top);
+        else this.open[depth - 1] = top;
+      }
+      this.nonFiniteAt.length = nonFinite;
+      this.lookahead *= 2;
+    }
   }
 
   private latin1(start: number, end: number): string {
@@ -192,13 +315,17 @@ export class JsonReader {
 
   /** Line of the next token (after whitespace). */
   get line(): number {
-    this.skipWs();
-    return this.lineNo;
+    return this.guarded(() => {
+      this.skipWs();
+      return this.lineNo;
+    });
   }
 
   get column(): number {
-    this.skipWs();
-    return this.pos - this.lineStart + 1;
+    return this.guarded(() => {
+      this.skipWs();
+      return this.pos - this.lineStart + 1;
+    });
   }
 
   private fail(message: string, line = this.lineNo, column = this.pos - this.lineStart + 1): never {
@@ -222,6 +349,10 @@ export class JsonReader {
 
   /** What the next value is, without reading it. */
   peek(): JsonKind {
+    return this.guarded(() => this.peekNow());
+  }
+
+  private peekNow(): JsonKind {
     this.skipWs();
     const c = this.bytes[this.pos];
     switch (c) {
@@ -245,6 +376,10 @@ export class JsonReader {
 
   /** After the document's value: only whitespace may follow. */
   expectEnd(): void {
+    this.guarded(() => this.expectEndNow());
+  }
+
+  private expectEndNow(): void {
     this.skipWs();
     if (this.pos < this.bytes.length) this.fail(`unexpected ${this.describeHere()} after the end of the JSON document`);
   }
@@ -259,6 +394,10 @@ export class JsonReader {
   // --- pull API --------------------------------------------------------------------------------
 
   beginObject(): void {
+    this.guarded(() => this.beginObjectNow());
+  }
+
+  private beginObjectNow(): void {
     this.skipWs();
     if (this.bytes[this.pos] !== LBRACE) this.fail(`expected an object ('{'), found ${this.describeHere()}`);
     this.pos++;
@@ -267,6 +406,10 @@ export class JsonReader {
 
   /** The next member's key (its value is next), or undefined after the closing `}`. */
   nextMember(): string | undefined {
+    return this.guarded(() => this.nextMemberNow());
+  }
+
+  private nextMemberNow(): string | undefined {
     this.skipWs();
     const depth = this.open.length - 1;
     const state = this.open[depth];
@@ -287,6 +430,10 @@ export class JsonReader {
   }
 
   beginArray(): void {
+    this.guarded(() => this.beginArrayNow());
+  }
+
+  private beginArrayNow(): void {
     this.skipWs();
     if (this.bytes[this.pos] !== LBRACKET) this.fail(`expected a list ('['), found ${this.describeHere()}`);
     this.pos++;
@@ -295,6 +442,10 @@ export class JsonReader {
 
   /** True when another element follows (read it next), false after the closing `]`. */
   nextItem(): boolean {
+    return this.guarded(() => this.nextItemNow());
+  }
+
+  private nextItemNow(): boolean {
     this.skipWs();
     const depth = this.open.length - 1;
     const state = this.open[depth];
@@ -328,6 +479,10 @@ export class JsonReader {
 
   /** Skips one value of any depth, validating it but building nothing (no recursion either). */
   skipValue(): void {
+    this.guarded(() => this.skipValueNow());
+  }
+
+  private skipValueNow(): void {
     // 1 = inside an object, 2 = inside a list.
     const open: number[] = [];
     for (;;) {
@@ -394,6 +549,10 @@ export class JsonReader {
 
   /** Reads one value of any depth into a tree, without recursion. */
   readValue(): JsonValue {
+    return this.guarded(() => this.readValueNow());
+  }
+
+  private readValueNow(): JsonValue {
     const stack: Frame[] = [];
     for (;;) {
       // A value starts here.
@@ -461,7 +620,8 @@ export class JsonReader {
   private readScalar(): null | boolean | number | string {
     const b = this.bytes;
     const c = b[this.pos];
-    if (c === QUOTE) return this.readString();
+    // Through the short-string cache too: AIMET repeats `"int"`, `"True"`, `"False"` per channel.
+    if (c === QUOTE) return this.readKeyString();
     if (c === 0x74 && this.literal('true')) return true;
     if (c === 0x66 && this.literal('false')) return false;
     if (c === 0x6e && this.literal('null')) return null;
@@ -505,9 +665,11 @@ export class JsonReader {
   }
 
   /**
-   * A number, parsed from the bytes: exactly when it has ≤ 15 significant digits and a small
-   * exponent (the classic exact fast path: both operands are exact doubles, one rounding), else
-   * by `Number()` on its few characters.
+   * A number, parsed from the bytes: exactly when its significant digits form an integer below
+   * 2^53 (every 15-digit one, about half of the 16-digit ones Python prints) and the exponent is
+   * small (the classic exact fast path: both operands are exact doubles, one rounding), else by
+   * `Number()` on its few characters. The accumulated digits stay exact while below 2^53 and only
+   * grow, so a final value below 2^53 proves every step was exact.
    */
   private readNumber(): number {
     const b = this.bytes;
@@ -578,7 +740,7 @@ export class JsonReader {
       exponent += expNegative ? -e : e;
     }
     this.pos = p;
-    if (digits <= 15) {
+    if (mantissa <= Number.MAX_SAFE_INTEGER) {
       if (mantissa === 0) return negative ? -0 : 0;
       if (exponent >= 0 && exponent <= 22) return negative ? -(mantissa * POW10[exponent]!) : mantissa * POW10[exponent]!;
       if (exponent < 0 && exponent >= -22) return negative ? -(mantissa / POW10[-exponent]!) : mantissa / POW10[-exponent]!;
@@ -587,8 +749,9 @@ export class JsonReader {
   }
 
   /**
-   * A member name: short plain ASCII names are interned in a small direct-mapped cache keyed by
-   * length and end bytes (one string for a million `"scale"`s, and no hashing loop).
+   * A member name (or a string value): short plain ASCII strings are interned in a small
+   * direct-mapped cache keyed by length and end bytes (one string for a million `"scale"`s, and no
+   * hashing loop); anything else is read by `readString`.
    */
   private readKeyString(): string {
     const b = this.bytes;

@@ -22,6 +22,8 @@ import type {
   Op,
   OpParam,
   Command,
+  Precision,
+  PrintedNumber,
   Tensor,
   TensorEncoding,
   TensorRole,
@@ -186,6 +188,7 @@ export class DumpBuilder {
   private converterVersion: string | undefined;
   private readonly other = new Map<string, string>();
   private readonly pool = new Map<string, string>();
+  private readonly integers = new Map<Precision, Map<number, PrintedNumber>>();
 
   constructor(
     private readonly file: string,
@@ -542,16 +545,34 @@ export class DumpBuilder {
     if (fields.unknownKeys.length > 0) {
       this.diags.add('DUMP_UNPARSED_ENCODING', `unknown key(s) ${fields.unknownKeys.map((k) => `\`${k}\``).join(', ')} in an encoding: ignored`, line);
     }
-    const encoding: { -readonly [K in keyof Encoding]: Encoding[K] } = {
-      bitwidth: fields.bitwidth,
-      min: fields.min,
-      max: fields.max,
-      scale: fields.scale,
-      offset: fields.offset,
-      at: { file: this.file, line },
-    };
-    if (channel !== undefined) encoding.channel = channel;
-    return encoding;
+    const { bitwidth } = fields;
+    const min = this.shared(fields.min);
+    const max = this.shared(fields.max);
+    const scale = this.shared(fields.scale);
+    const offset = this.shared(fields.offset);
+    const at = { file: this.file, line };
+    // Two literals, not a property added later: an added property moves to an out-of-object
+    // backing store (~40 bytes more per channel encoding, hundreds of thousands of them).
+    return channel === undefined ? { bitwidth, min, max, scale, offset, at } : { bitwidth, min, max, scale, offset, at, channel };
+  }
+
+  /**
+   * One shared frozen PrintedNumber per integer value and precision (the parser's Precision objects
+   * are shared already): offsets are integers, `-128.000000000000` in every 8-bit symmetric
+   * channel, and a 200 MB dump would hold hundreds of thousands of identical objects otherwise.
+   */
+  private shared(n: PrintedNumber): PrintedNumber {
+    const value = n.value;
+    if (!Number.isInteger(value) || Object.is(value, -0)) return n;
+    let byValue = this.integers.get(n.precision);
+    if (byValue === undefined) {
+      byValue = new Map();
+      this.integers.set(n.precision, byValue);
+    }
+    const found = byValue.get(value);
+    if (found !== undefined) return found;
+    if (byValue.size < POOL_LIMIT) byValue.set(value, Object.freeze(n));
+    return n;
   }
 
   private setEncoding(t: MutTensor, enc: TensorEncoding, line: number, where: string): void {

@@ -34,6 +34,18 @@ function isSpaceOrComma(c: number): boolean {
   return c === 32 || c === 44 || c === 9;
 }
 
+/** `text[start, end)` as a number when it is 1 to 9 plain digits (bitwidths, channels), else undefined. */
+function digitsValue(text: string, start: number, end: number): number | undefined {
+  if (end <= start || end - start > 9) return undefined;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    n = n * 10 + (c - 48);
+  }
+  return n;
+}
+
 const enum Key {
   Bitwidth,
   Min,
@@ -79,7 +91,7 @@ export function parseEncodingBody(text: string, start: number, style: NumberStyl
     while (i < end && !isSpaceOrComma(text.charCodeAt(i))) i++;
     if (valueStart === i) return { ok: false, why: `no value after \`${text.slice(keyStart, valueStart).trim()}\`` };
     if (key === Key.Bitwidth) {
-      const bw = Number(text.slice(valueStart, i));
+      const bw = digitsValue(text, valueStart, i) ?? Number(text.slice(valueStart, i));
       if (!Number.isInteger(bw) || bw < 0) return { ok: false, why: `bitwidth \`${text.slice(valueStart, i)}\` is not an integer` };
       bitwidth = bw;
       continue;
@@ -139,7 +151,7 @@ export function classifyParam2x(text: string): ParamEntry {
       const digitsStart = i;
       while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
       if (i > digitsStart && text.charCodeAt(i) === 58 /* : */) {
-        return { kind: 'named-encoding', tensor: text.slice(0, at), channel: Number(text.slice(digitsStart, i)), bodyStart: i + 1 };
+        return { kind: 'named-encoding', tensor: text.slice(0, at), channel: digitsValue(text, digitsStart, i) ?? Number(text.slice(digitsStart, i)), bodyStart: i + 1 };
       }
     } else {
       // ` : ` (2.12+), `:  ` (2.5), `: ` (tolerated).

@@ -26,6 +26,9 @@ function fixed(decimals: number): Precision {
 }
 const SIGNIFICANT_4: Precision = Object.freeze({ style: 'significant', digits: 4 }) as Precision;
 
+/** Exact powers of ten (10^0 … 10^22 are exact doubles). */
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -55,15 +58,32 @@ export function parsePrintedNumber(text: string, style: NumberStyle, start = 0, 
     if (word === 'nan') return { value: Number.NaN, precision };
     return undefined;
   }
+  // The digits are accumulated as they are scanned: with at most 15 significant digits (every
+  // `%.12f` value below 1000, every `%.4g`) and no exponent, mantissa / 10^decimals is the correctly
+  // rounded double, the same as `Number(text)`, without slicing a string per number.
   let intDigits = 0;
-  while (i < end && isDigit(text.charCodeAt(i))) {
+  let mantissa = 0;
+  let significant = 0;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (!isDigit(c)) break;
+    if (significant > 0 || c !== 48) {
+      mantissa = mantissa * 10 + (c - 48);
+      significant++;
+    }
     i++;
     intDigits++;
   }
   let decimals = 0;
   if (i < end && text.charCodeAt(i) === 46) {
     i++;
-    while (i < end && isDigit(text.charCodeAt(i))) {
+    while (i < end) {
+      const c = text.charCodeAt(i);
+      if (!isDigit(c)) break;
+      if (significant > 0 || c !== 48) {
+        mantissa = mantissa * 10 + (c - 48);
+        significant++;
+      }
       i++;
       decimals++;
     }
@@ -82,8 +102,14 @@ export function parsePrintedNumber(text: string, style: NumberStyle, start = 0, 
     if (expDigits === 0) return undefined;
   }
   if (i !== end) return undefined;
-  const value = Number(text.slice(start, end));
-  if (Number.isNaN(value)) return undefined;
+  let value: number;
+  if (!hasExponent && significant <= 15 && decimals <= 22) {
+    const magnitude = mantissa / POW10[decimals]!;
+    value = negative ? -magnitude : magnitude;
+  } else {
+    value = Number(text.slice(start, end));
+    if (Number.isNaN(value)) return undefined;
+  }
   if (style === 'g4') return { value, precision: SIGNIFICANT_4 };
   if (hasExponent) return { value, precision: { style: 'significant', digits: significantDigits(text, start, end) } };
   return { value, precision: fixed(decimals) };

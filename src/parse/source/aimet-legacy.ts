@@ -52,6 +52,7 @@ export function readLegacyEntry(
   let isSymmetric: boolean | undefined;
   let disagreement: string | undefined;
   let objects = 0;
+  const label = (c: number | undefined): string => `"${name}"${perChannel ? ` channel ${c}` : ''}`;
   for (let c = 0; c < channels.length; c++) {
     const enc = channels[c];
     if (!(enc instanceof JsonObject)) {
@@ -59,13 +60,13 @@ export function readLegacyEntry(
       continue;
     }
     objects++;
-    const f = new FieldReader(builder, enc, segments, `"${name}"${perChannel ? ` channel ${c}` : ''}`, c);
+    const f = new FieldReader(builder, enc, segments, label, c);
     f.reportDuplicateKeys();
     f.unknownKeys(LEGACY_KEYS, pattern);
     const bw = f.integer('bitwidth', 1, 64);
     const dt = f.string('dtype');
     let encDtype: 'int' | 'float' = 'int';
-    if (dt !== undefined) {
+    if (dt !== undefined && dt !== 'int') {
       const lower = dt.toLowerCase();
       if (lower === 'float') encDtype = 'float';
       else if (lower !== 'int') f.bad('dtype', `is "${dt}", expected "int" or "float": read as int`);

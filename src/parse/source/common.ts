@@ -185,11 +185,18 @@ export class FieldReader {
     private readonly builder: SourceBuilder,
     readonly obj: JsonObject,
     private readonly parent: readonly (string | number)[],
-    /** What the entry is called in messages (`"conv1.weight"`). */
-    private readonly label: string,
+    /**
+     * What the entry is called in messages (`"conv1.weight"`), or how to say it from the index
+     * (built only for a message: per-channel entries have hundreds of thousands of objects).
+     */
+    private readonly name: string | ((index: number | undefined) => string),
     /** The object's index in `parent` (a channel), appended only when a pointer is needed. */
     private readonly index?: number,
   ) {}
+
+  private get label(): string {
+    return typeof this.name === 'string' ? this.name : this.name(this.index);
+  }
 
   /** The object's JSON pointer segments (built on demand: most objects never need them). */
   get segments(): readonly (string | number)[] {
@@ -254,6 +261,9 @@ export class FieldReader {
     if (v === undefined || v === null) return undefined;
     if (typeof v === 'boolean') return v;
     if (typeof v === 'string') {
+      // AIMET writes `"True"`/`"False"`: answered without building a lower-case copy.
+      if (v === 'True') return true;
+      if (v === 'False') return false;
       const lower = v.trim().toLowerCase();
       if (lower === 'true') return true;
       if (lower === 'false') return false;
@@ -288,6 +298,11 @@ export class FieldReader {
 
 /** A grid with only the fields that were given. */
 export function grid(channel: number | undefined, min?: number, max?: number, scale?: number, offset?: number): SourceGrid {
+  if (min !== undefined && max !== undefined && scale !== undefined && offset !== undefined) {
+    // The usual complete grid as one literal: properties added one by one to `{}` spill the fifth
+    // into an out-of-object store (~40 bytes more per channel, hundreds of thousands of them).
+    return channel === undefined ? { min, max, scale, offset } : { channel, min, max, scale, offset };
+  }
   const g: { channel?: number; min?: number; max?: number; scale?: number; offset?: number } = {};
   if (channel !== undefined) g.channel = channel;
   if (min !== undefined) g.min = min;

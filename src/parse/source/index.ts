@@ -9,7 +9,7 @@
  * is settled at the end, because `version` comes last in AIMET's files (keys are sorted).
  */
 import { InputError, type InputFile, type Location, type SourceFormat, type SourceSet } from '../../model.js';
-import { JsonArray, JsonObject, JsonReader, jsonPointer, jsonTypeOf, type JsonKind, type JsonValue } from '../json.js';
+import { JsonArray, JsonObject, JsonReader, jsonPointer, jsonTypeOf, type JsonByteSource, type JsonKind, type JsonValue } from '../json.js';
 import { readLegacyEntry } from './aimet-legacy.js';
 import { readV1Entry } from './aimet-v1.js';
 import { readV2Entry } from './aimet-v2.js';
@@ -17,8 +17,11 @@ import { SourceBuilder } from './common.js';
 import { isRangeObject, readRangeCsvLines, readRangeJsonEntry } from './ranges.js';
 
 /**
- * JSON sources are read whole (a JSON value can end at the last byte). Above this size the run
- * could not stay within its memory budget, so it stops with a sentence instead of a crash.
+ * Above this size the run could not stay within its memory budget, so it stops with a sentence
+ * instead of a crash. JSON sources now stream through a window (JsonReader), so the file itself is
+ * no longer held; what remains is the SourceSet, about 0.45 × the file for per-channel overrides
+ * (45 MB for the 106 MB bench file). The limit and its message (which still says "read whole")
+ * are kept as they were: raising them is a separate decision.
  */
 export const MAX_JSON_SOURCE_BYTES = 256 * 1024 * 1024;
 
@@ -64,7 +67,8 @@ export function readJsonSource(input: InputFile): SourceSet {
       { file: input.name },
     );
   }
-  return readJsonSourceBytes(input.bytes(), input.name);
+  // Streamed through a window of the file (JsonReader): never the whole file in memory.
+  return readJsonSourceFrom(input, input.name);
 }
 
 export function readRangeCsv(input: InputFile): SourceSet {
@@ -81,7 +85,11 @@ function wrongShape(file: string, key: string, line: number, kind: JsonKind, exp
 
 /** Reads an encodings/overrides/range JSON from its bytes. */
 export function readJsonSourceBytes(bytes: Uint8Array, file: string): SourceSet {
-  const reader = new JsonReader(bytes, file, { nonFinite: 'accept' });
+  return readJsonSourceFrom(bytes, file);
+}
+
+function readJsonSourceFrom(input: Uint8Array | JsonByteSource, file: string): SourceSet {
+  const reader = new JsonReader(input, file, { nonFinite: 'accept' });
   const top = reader.peek();
   if (top === 'end') throw new InputError('EMPTY_INPUT', `${file}: the file is empty: expected an encodings JSON`, { file });
   if (top !== 'object') {
