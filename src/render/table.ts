@@ -2,10 +2,10 @@
  * The terminal report: failures first, then expected deviations grouped by reason, then coverage,
  * notes and one summary line, then what to do next. Fits 100 columns; colour only when asked.
  */
-import Table from 'cli-table3';
 import { PIPELINE, VERDICTS } from '../findings.js';
 import type { Report, ResultKind, Verdict, VerifyReport, VerifyResult } from '../model.js';
 import type { RenderOptions } from './index.js';
+import { boxTable } from './box-table.js';
 import { renderDiffTable } from './table-diff.js';
 
 const WIDTH = 100;
@@ -39,7 +39,7 @@ function kindLabel(kind: ResultKind, p: Paint, padded = false): string {
 
 /**
  * Greedy word wrap to `width` columns; words longer than a line (tensor names) are cut hard.
- * Done here rather than by cli-table3 so long names never get truncated with an ellipsis.
+ * Done here rather than by the table so long names never get truncated with an ellipsis.
  */
 export function wrapText(text: string, width: number): string {
   const lines: string[] = [];
@@ -77,18 +77,12 @@ function tensorCell(r: VerifyResult, showGraph: boolean): string {
 /** Three columns at WIDTH: contents + 2 padding each + 4 borders. */
 const COLS = [32, 25, WIDTH - 32 - 25 - 4];
 
-function resultsTable(results: readonly VerifyResult[], p: Paint, color: boolean, showGraph: boolean): string {
-  const table = new Table({
-    head: ['Tensor', 'Verdict', 'Why'],
-    colWidths: COLS,
-    wordWrap: false,
-    style: color ? { head: ['bold'], border: [] } : { head: [], border: [] },
-  });
-  for (const r of results) {
+function resultsTable(results: readonly VerifyResult[], p: Paint, showGraph: boolean): string {
+  const rows = results.map((r) => {
     const waived = r.waivedBy !== undefined ? `\n${wrapText(`(waived: ${r.waivedBy})`, COLS[1]! - 2)}` : '';
-    table.push([wrapText(tensorCell(r, showGraph), COLS[0]! - 2), `${kindLabel(r.kind, p)}\n${r.verdict}${waived}`, wrapText(r.sentence, COLS[2]! - 2)]);
-  }
-  return table.toString();
+    return [wrapText(tensorCell(r, showGraph), COLS[0]! - 2), `${kindLabel(r.kind, p)}\n${r.verdict}${waived}`, wrapText(r.sentence, COLS[2]! - 2)];
+  });
+  return boxTable({ head: ['Tensor', 'Verdict', 'Why'], rows, colWidths: COLS, headStyle: p.bold });
 }
 
 /** Indents a wrapped block: `first` before its first line, `rest` before the others. */
@@ -122,7 +116,7 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
   const failing = report.results.filter((r) => r.kind === 'fail' || r.kind === 'warn');
   if (failing.length > 0) {
     out.push(p.bold(`Needs attention (${failing.length})`));
-    out.push(resultsTable(failing, p, options.color, showGraph));
+    out.push(resultsTable(failing, p, showGraph));
     out.push('');
   }
 
@@ -148,7 +142,7 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
 
   if (options.verbose) {
     out.push(p.bold(`Every tensor (${report.results.length})`));
-    out.push(resultsTable(report.results, p, options.color, showGraph));
+    out.push(resultsTable(report.results, p, showGraph));
     out.push('');
   }
 
