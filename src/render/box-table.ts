@@ -17,6 +17,8 @@ export interface BoxTableOptions {
   readonly rowLines?: boolean;
   /** Applied to the head cells' padded text (bold, colours). */
   readonly headStyle?: (text: string) => string;
+  /** Applied to the border characters. */
+  readonly borderStyle?: (text: string) => string;
 }
 
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -55,23 +57,26 @@ export function boxTable(options: BoxTableOptions): string {
       return widest + 2;
     });
   const rowLines = options.rowLines ?? true;
-  const out: string[] = [rule(widths, '┌', '┬', '┐')];
+  const border = options.borderStyle ?? ((text: string) => text);
+  const bar = border('│');
+  const separator = border(rule(widths, '├', '┼', '┤'));
+  const out: string[] = [border(rule(widths, '┌', '┬', '┐'))];
   const draw = (cells: readonly (readonly string[])[], style?: (text: string) => string): void => {
     const height = Math.max(1, ...cells.map((lines) => lines.length));
     for (let i = 0; i < height; i++) {
-      let line = '│';
+      let line = bar;
       for (let c = 0; c < widths.length; c++) {
         const text = ` ${fit(cells[c]?.[i] ?? '', widths[c]! - 2)} `;
-        line += `${style ? style(text) : text}│`;
+        line += (style ? style(text) : text) + bar;
       }
       out.push(line);
     }
   };
   draw(head, options.headStyle);
-  rows.forEach((row, i) => {
-    if (rowLines && (i > 0 || head.length > 0)) out.push(rule(widths, '├', '┼', '┤'));
+  for (const row of rows) {
+    if (rowLines) out.push(separator);
     draw(row);
-  });
-  out.push(rule(widths, '└', '┴', '┘'));
+  }
+  out.push(border(rule(widths, '└', '┴', '┘')));
   return out.join('\n');
 }

@@ -36,9 +36,9 @@
  * - Keys chosen by users (option names, footer labels) are data: a key `__proto__` is an ordinary
  *   property of the printed object.
  */
-import Table from 'cli-table3';
 import { InputError, type DlcModel, type Encoding, type Graph, type PrintedNumber, type Tensor } from '../model.js';
 import { formatPrinted } from '../numeric.js';
+import { boxTable } from './box-table.js';
 
 export interface ShowRenderOptions {
   readonly format: string;
@@ -228,12 +228,9 @@ function toTable(model: DlcModel, graphs: readonly Graph[], rows: readonly Encod
   const withFlags = rows.some((r) => flagsOf(r) !== '');
   const pick = (cells: readonly string[]): string[] => cells.slice(multiGraph ? 0 : 1, withFlags ? cells.length : cells.length - 1);
   const head = pick(COLUMNS);
-  // No line between rows: a model has hundreds of encodings.
-  const chars = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-  const table = new Table({ head, chars, ...(color ? {} : { style: { head: [], border: [] } }) });
-  for (const r of rows) {
-    table.push(pick(cellsOf(r)));
-  }
+  // The look cli-table3 gave it: a red head, grey borders.
+  const red = (text: string): string => `\u001b[31m${text}\u001b[39m`;
+  const grey = (text: string): string => `\u001b[90m${text}\u001b[39m`;
   const out: string[] = [];
   const ops = graphs.reduce((n, g) => n + g.ops.length, 0);
   const tensors = graphs.reduce((n, g) => n + g.tensors.size, 0);
@@ -241,7 +238,8 @@ function toTable(model: DlcModel, graphs: readonly Graph[], rows: readonly Encod
   out.push(`${graphs.length} graph(s) (${graphs.map((g) => g.name).join(', ')}), ${ops} op(s), ${tensors} tensor(s), ${rows.length} encoding(s)`);
   const q = model.metadata.quantizerCommand;
   if (q === null) out.push('Quantizer command: N/A (the DLC was never quantized)');
-  if (rows.length > 0) out.push(table.toString());
+  // No line between rows: a model has hundreds of thousands of encodings (one per channel).
+  if (rows.length > 0) out.push(boxTable({ head, rows: rows.map((r) => pick(cellsOf(r))), rowLines: false, ...(color ? { headStyle: red, borderStyle: grey } : {}) }));
   else out.push('No encodings: every tensor is float (or the dump holds no op table).');
   if (model.diagnostics.length > 0) {
     out.push(`${model.diagnostics.length} diagnostic(s):`);
