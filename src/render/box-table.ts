@@ -47,15 +47,25 @@ function rule(widths: readonly number[], left: string, middle: string, right: st
 
 export function boxTable(options: BoxTableOptions): string {
   const head = options.head.map((h) => h.split('\n'));
-  const rows: string[][][] = [];
-  for (const row of options.rows) rows.push(row.map((cell) => cell.split('\n')));
-  const widths =
-    options.colWidths ??
-    head.map((cell, c) => {
+  const split = (row: readonly string[]): string[][] => row.map((cell) => cell.split('\n'));
+  let rows: Iterable<string[][]>;
+  let widths: readonly number[];
+  if (options.colWidths) {
+    // Fixed widths: each row is split and drawn as it comes, never all held at once.
+    widths = options.colWidths;
+    rows = (function* () {
+      for (const row of options.rows) yield split(row);
+    })();
+  } else {
+    const all: string[][][] = [];
+    for (const row of options.rows) all.push(split(row));
+    widths = head.map((cell, c) => {
       let widest = Math.max(...cell.map(displayWidth));
-      for (const row of rows) for (const line of row[c] ?? []) widest = Math.max(widest, displayWidth(line));
+      for (const row of all) for (const line of row[c] ?? []) widest = Math.max(widest, displayWidth(line));
       return widest + 2;
     });
+    rows = all;
+  }
   const rowLines = options.rowLines ?? true;
   const border = options.borderStyle ?? ((text: string) => text);
   const bar = border('│');
@@ -64,12 +74,14 @@ export function boxTable(options: BoxTableOptions): string {
   const draw = (cells: readonly (readonly string[])[], style?: (text: string) => string): void => {
     const height = Math.max(1, ...cells.map((lines) => lines.length));
     for (let i = 0; i < height; i++) {
-      let line = bar;
+      // Joined, not concatenated with +=: one flat string per line, not a rope of pieces (a
+      // --verbose table has a line per channel).
+      const parts: string[] = [bar];
       for (let c = 0; c < widths.length; c++) {
         const text = ` ${fit(cells[c]?.[i] ?? '', widths[c]! - 2)} `;
-        line += (style ? style(text) : text) + bar;
+        parts.push(style ? style(text) : text, bar);
       }
-      out.push(line);
+      out.push(parts.join(''));
     }
   };
   draw(head, options.headStyle);

@@ -78,11 +78,14 @@ function tensorCell(r: VerifyResult, showGraph: boolean): string {
 const COLS = [32, 25, WIDTH - 32 - 25 - 4];
 
 function resultsTable(results: readonly VerifyResult[], p: Paint, showGraph: boolean): string {
-  const rows = results.map((r) => {
-    const waived = r.waivedBy !== undefined ? `\n${wrapText(`(waived: ${r.waivedBy})`, COLS[1]! - 2)}` : '';
-    return [wrapText(tensorCell(r, showGraph), COLS[0]! - 2), `${kindLabel(r.kind, p)}\n${r.verdict}${waived}`, wrapText(r.sentence, COLS[2]! - 2)];
-  });
-  return boxTable({ head: ['Tensor', 'Verdict', 'Why'], rows, colWidths: COLS, headStyle: p.bold });
+  // Rows made one at a time as the table draws them (--verbose lists every channel).
+  function* rows(): Generator<string[]> {
+    for (const r of results) {
+      const waived = r.waivedBy !== undefined ? `\n${wrapText(`(waived: ${r.waivedBy})`, COLS[1]! - 2)}` : '';
+      yield [wrapText(tensorCell(r, showGraph), COLS[0]! - 2), `${kindLabel(r.kind, p)}\n${r.verdict}${waived}`, wrapText(r.sentence, COLS[2]! - 2)];
+    }
+  }
+  return boxTable({ head: ['Tensor', 'Verdict', 'Why'], rows: rows(), colWidths: COLS, headStyle: p.bold });
 }
 
 /** Indents a wrapped block: `first` before its first line, `rest` before the others. */
@@ -101,6 +104,8 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
   const p = paint(options.color);
   const showGraph = new Set(report.results.map((r) => r.graph).filter((g) => g !== undefined)).size > 1;
   const out: string[] = [];
+  /** Indices in `out` of the tables: drawn to width already, never re-wrapped. */
+  const tables = new Set<number>();
   out.push(p.bold(`dlcverify: ${report.dlc.file} (${report.dlc.family ?? report.dlc.format}) against ${report.source.file} (${report.source.format})`));
   out.push('');
 
@@ -116,7 +121,7 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
   const failing = report.results.filter((r) => r.kind === 'fail' || r.kind === 'warn');
   if (failing.length > 0) {
     out.push(p.bold(`Needs attention (${failing.length})`));
-    out.push(resultsTable(failing, p, showGraph));
+    tables.add(out.push(resultsTable(failing, p, showGraph)) - 1);
     out.push('');
   }
 
@@ -142,7 +147,7 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
 
   if (options.verbose) {
     out.push(p.bold(`Every tensor (${report.results.length})`));
-    out.push(resultsTable(report.results, p, showGraph));
+    tables.add(out.push(resultsTable(report.results, p, showGraph)) - 1);
     out.push('');
   }
 
@@ -199,13 +204,12 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
     out.push(indent(wrapText(`- To accept a known deviation: --waive 'TENSOR_GLOB:VERDICT' (or "waivers" in dlcverify.config.json).`, WIDTH - 4), '  ', '    '));
   }
   // Plain lines wrap at WIDTH too (tables are already sized).
-  return (
-    out
-      .join('\n')
+  const wrapLong = (block: string): string =>
+    block
       .split('\n')
       .map((line) => (line.length > WIDTH && !/^[┌│├└]/.test(line) ? wrapText(line, WIDTH - 2).replace(/\n/g, '\n  ') : line))
-      .join('\n') + '\n'
-  );
+      .join('\n');
+  return `${out.map((block, i) => (tables.has(i) ? block : wrapLong(block))).join('\n')}\n`;
 }
 
 export function renderTable(report: Report, options: RenderOptions): string {
