@@ -42,7 +42,7 @@ import {
   type StepDeviation,
 } from './math.js';
 import type { DlcHit, DlcIndex, MatchOutcome } from './match.js';
-import { GridResult, withFields, type GridJudgement, type TensorSide } from './result.js';
+import { GridResult, withFields, type GridJudgement, type JudgedGrid, type TensorSide } from './result.js';
 import { fmt, fmtRatio, fmtSteps, gridWords, quote, toGridNumbers } from './words.js';
 
 export { fmt, fmtRatio, fmtSteps } from './words.js';
@@ -381,7 +381,7 @@ function coarse(d: Encoding): boolean {
  * could say something else (a field off, a coarse print, a DLC scale of 0), so the verdict is
  * always the one `judgeGrid` gives: these are its first two candidates, tried in the same order.
  */
-function judgeAsGiven(src: SourceSide, d: Encoding, extra: number, tags: readonly VerdictTag[]): GridJudgement | undefined {
+function judgeAsGiven(src: SourceSide, d: Encoding, extra: number, tags: readonly VerdictTag[]): JudgedGrid | undefined {
   const g = src.grid;
   if (g.min === undefined || g.max === undefined || g.scale === undefined || g.offset === undefined) return undefined;
   if (d.scale.value === 0 || !Number.isFinite(d.offset.value)) return undefined;
@@ -389,7 +389,7 @@ function judgeAsGiven(src: SourceSide, d: Encoding, extra: number, tags: readonl
   if (Math.sign(o) * Math.round(Math.abs(o)) !== roundHalfAway(g.offset)) return undefined;
   const f = Math.fround;
   const representable = f(g.min) === g.min && f(g.max) === g.max && f(g.scale) === g.scale;
-  let verdict: Verdict;
+  let verdict: 'EXACT' | 'FLOAT32_ROUNDING';
   if (
     representable &&
     fieldMatches(d.min, g.min, 'as-given', extra) &&
@@ -403,18 +403,27 @@ function judgeAsGiven(src: SourceSide, d: Encoding, extra: number, tags: readonl
     return undefined;
   }
   if (coarse(d)) return undefined;
-  return { verdict, kind: VERDICTS[verdict].kind, tags, expected: g, bitwidth: src.bitwidth, because: AS_GIVEN_BECAUSE[verdict] };
+  return { judgement: tags === NO_TAGS ? asGivenJudgement(verdict, src.bitwidth) : asGivenWords(verdict, src.bitwidth, tags), expected: g };
 }
 
-const AS_GIVEN_BECAUSE: Partial<Record<Verdict, string>> = {
-  EXACT: 'every field equals the source at the printed precision',
-  FLOAT32_ROUNDING: 'every field equals float32 of the source',
-};
+function asGivenWords(verdict: 'EXACT' | 'FLOAT32_ROUNDING', bitwidth: number, tags: readonly VerdictTag[]): GridJudgement {
+  const because = verdict === 'EXACT' ? 'every field equals the source at the printed precision' : 'every field equals float32 of the source';
+  return { verdict, kind: VERDICTS[verdict].kind, tags, bitwidth, because };
+}
+
+/** One judgement per (verdict, bitwidth), shared by every channel stored as given. */
+const AS_GIVEN = new Map<string, GridJudgement>();
+function asGivenJudgement(verdict: 'EXACT' | 'FLOAT32_ROUNDING', bitwidth: number): GridJudgement {
+  const key = `${verdict} ${bitwidth}`;
+  let judgement = AS_GIVEN.get(key);
+  if (!judgement) AS_GIVEN.set(key, (judgement = asGivenWords(verdict, bitwidth, NO_TAGS)));
+  return judgement;
+}
 
 const NO_TAGS: readonly VerdictTag[] = [];
 
 /** Judges one DLC grid (a tensor or one channel) against one source grid. */
-export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: ClassifyContext, extra = ctx.extraTolerance(tensor.name)): GridJudgement {
+export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: ClassifyContext, extra = ctx.extraTolerance(tensor.name)): JudgedGrid {
   const g = src.grid;
   const bw = src.bitwidth;
   const tags: readonly VerdictTag[] = inconsistent(src) ? ['JSON_INCONSISTENT'] : NO_TAGS;
@@ -440,17 +449,17 @@ export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Cla
       fieldMatches(d.min, g.min, 'float32', extra) && fieldMatches(d.max, g.max, 'float32', extra) && offsetOk;
     if (stored) {
       const deviation = toDeviation(stepDeviation(actual, { ...givenNumbers, scale: (g.max - g.min) / levels(bw) }));
-      return {
+      const judgement: GridJudgement = {
         verdict: 'SCALE_NOT_COMPUTED',
         kind: VERDICTS.SCALE_NOT_COMPUTED.kind,
         tags,
-        expected: givenNumbers,
         bitwidth: bw,
         deviation,
         sentence:
           `${VERDICTS.SCALE_NOT_COMPUTED.title}: min ${fmt(d.min.value)} and max ${fmt(d.max.value)} are float32 of the source; ` +
           `scale 0 and offset ${fmt(d.offset.value)} mean the quantizer has not run yet, so the grid is not computed yet.`,
       };
+      return { judgement, expected: givenNumbers };
     }
   }
 
@@ -463,7 +472,7 @@ export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Cla
       verdict = 'PRINT_PRECISION_LIMITED';
       because = `equal within the print precision (±${fmt(printQuantum(d.min))} on min/max, ±${fmt(printQuantum(d.scale))} on scale), which is too coarse to rule out a sub-step nudge`;
     }
-    return { verdict, kind: winner.kind ?? VERDICTS[verdict].kind, tags, expected: candidateNumbers(winner, bw), bitwidth: bw, because };
+    return { judgement: { verdict, kind: winner.kind ?? VERDICTS[verdict].kind, tags, bitwidth: bw, because }, expected: candidateNumbers(winner, bw) };
   }
 
   // Nothing fits: the closest explanation and how far it still is.
@@ -483,11 +492,10 @@ export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Cla
   const scaleWords = Number.isNaN(dev.scaleRatio) ? '' : `, scale ratio ${fmtRatio(dev.scaleRatio)}`;
   const offsetWords = Number.isNaN(dev.offsetDelta) || dev.offsetDelta === 0 ? '' : `, offset ${fmt(actual.offset)} instead of ${fmt(expected.offset)}`;
   const scaleZero = d.scale.value === 0 ? ' (the DLC scale is 0: not computed)' : '';
-  return {
+  const judgement: GridJudgement = {
     verdict: 'REAL_MISMATCH',
     kind: VERDICTS.REAL_MISMATCH.kind,
     tags,
-    expected,
     bitwidth: bw,
     deviation: toDeviation(dev),
     ...(best ? { hypothesis: { verdict: best.c.verdict, deviation: toDeviation(best.d) } } : {}),
@@ -495,6 +503,7 @@ export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Cla
       `${VERDICTS.REAL_MISMATCH.title}: min is ${fmtSteps(dev.minSteps)} step and max ${fmtSteps(dev.maxSteps)} step from the source` +
       `${scaleWords}${offsetWords}${scaleZero} (DLC ${gridWords(actual)}; source ${gridWords(givenNumbers)})${closest}.`,
   };
+  return { judgement, expected };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -606,11 +615,12 @@ export function classifyMatched(outcome: MatchOutcome, hit: DlcHit, ctx: Classif
   };
   const extra = ctx.extraTolerance(tensor.name);
   const judge = (grid: SourceGrid, d: Encoding, channel: number | undefined, extraTags: readonly VerdictTag[]): void => {
-    const j = judgeGrid({ entry, grid, bitwidth, perChannel }, d, tensor, ctx, extra);
+    const judged = judgeGrid({ entry, grid, bitwidth, perChannel }, d, tensor, ctx, extra);
+    const j = judged.judgement;
     const tags = j.tags.length === 0 && extraTags.length === 0 ? flags : [...j.tags, ...flags, ...extraTags];
     const overriddenNote = enc.isOverridden === false && j.kind === 'ok';
     const symmetricNote = d.isSymmetric === false && entry.isSymmetric === true && j.kind === 'ok';
-    results.push(new GridResult(side, channel, d, j, tags, flagNote(overriddenNote, symmetricNote)));
+    results.push(new GridResult(side, channel, d, judged, tags, flagNote(overriddenNote, symmetricNote)));
   };
 
   if (!perChannel) {

@@ -32,56 +32,89 @@ export interface TensorSide {
   readonly sourceAt?: Location;
 }
 
-/** How one grid was judged: either an explanation that fits (`because`) or a whole sentence. */
+/**
+ * How one grid was judged, apart from the expected grid itself: either an explanation that fits
+ * (`because`) or a whole sentence. The common judgements (EXACT, FLOAT32_ROUNDING at a bitwidth)
+ * are one object shared by every channel that gets them.
+ */
 export interface GridJudgement {
   readonly verdict: Verdict;
   readonly kind: ResultKind;
   readonly tags: readonly VerdictTag[];
-  /** The expected grid's fields (`bitwidth` is taken from `bitwidth`, not from here). */
-  readonly expected: Omit<GridNumbers, 'bitwidth'>;
+  /** The bitwidth of the expected grid. */
   readonly bitwidth: number;
   /** The fitting explanation: the sentence is `Title: because (DLC grid; N step apart).` */
   readonly because?: string;
   /** The whole sentence, when it is not of the `because` form (mismatches). */
   readonly sentence?: string;
-  /** When it is not the step deviation of the DLC grid from `expected`. */
+  /** When it is not the step deviation of the DLC grid from the expected one. */
   readonly deviation?: Deviation;
   readonly hypothesis?: { readonly verdict: Verdict; readonly deviation: Deviation };
 }
 
+/** A judgement and the grid it expected (`bitwidth` comes from the judgement). */
+export interface JudgedGrid {
+  readonly judgement: GridJudgement;
+  readonly expected: Omit<GridNumbers, 'bitwidth'>;
+}
+
+/**
+ * One judged grid. Eight slots per result: everything else is read through the shared tensor side
+ * and judgement, or computed from the DLC encoding and the expected grid.
+ */
 export class GridResult implements VerifyResult {
-  readonly tensor: string;
-  readonly graph: string;
   readonly channel: number | undefined;
-  readonly role: TensorRole;
-  readonly verdict: Verdict;
-  readonly kind: ResultKind;
   readonly tags: readonly VerdictTag[];
-  readonly match: TensorMatch | undefined;
-  readonly hypothesis: { readonly verdict: Verdict; readonly deviation: Deviation } | undefined;
   readonly dlcAt: Location;
-  readonly sourceAt: Location | undefined;
+  readonly #side: TensorSide;
   readonly #encoding: Encoding;
+  readonly #expected: Omit<GridNumbers, 'bitwidth'>;
   readonly #judgement: GridJudgement;
   /** Appended to the sentence (`; note: …`), e.g. the DLC does not flag the tensor as overridden. */
   readonly #note: string | undefined;
 
-  constructor(side: TensorSide, channel: number | undefined, encoding: Encoding, judgement: GridJudgement, tags: readonly VerdictTag[], note?: string) {
-    this.tensor = side.tensor;
-    this.graph = side.graph;
+  constructor(side: TensorSide, channel: number | undefined, encoding: Encoding, judged: JudgedGrid, tags: readonly VerdictTag[], note?: string) {
     this.channel = channel;
-    this.role = side.role;
-    this.verdict = judgement.verdict;
-    this.kind = judgement.kind;
     this.tags = tags;
-    this.match = side.match;
-    this.hypothesis = judgement.hypothesis;
     // The channel's own line when the dump printed one, else the tensor's.
     this.dlcAt = encoding.at.line !== undefined ? encoding.at : side.dlcAt;
-    this.sourceAt = side.sourceAt;
+    this.#side = side;
     this.#encoding = encoding;
-    this.#judgement = judgement;
+    this.#expected = judged.expected;
+    this.#judgement = judged.judgement;
     this.#note = note;
+  }
+
+  get tensor(): string {
+    return this.#side.tensor;
+  }
+
+  get graph(): string {
+    return this.#side.graph;
+  }
+
+  get role(): TensorRole {
+    return this.#side.role;
+  }
+
+  get match(): TensorMatch | undefined {
+    return this.#side.match;
+  }
+
+  get sourceAt(): Location | undefined {
+    return this.#side.sourceAt;
+  }
+
+  get verdict(): Verdict {
+    return this.#judgement.verdict;
+  }
+
+  get kind(): ResultKind {
+    return this.#judgement.kind;
+  }
+
+  get hypothesis(): { readonly verdict: Verdict; readonly deviation: Deviation } | undefined {
+    return this.#judgement.hypothesis;
   }
 
   get actual(): GridNumbers {
@@ -89,7 +122,7 @@ export class GridResult implements VerifyResult {
   }
 
   get expected(): GridNumbers {
-    const e = this.#judgement.expected;
+    const e = this.#expected;
     return {
       bitwidth: this.#judgement.bitwidth,
       ...(e.min !== undefined ? { min: e.min } : {}),
@@ -117,16 +150,28 @@ export class GridResult implements VerifyResult {
 }
 
 /**
- * A plain copy of a result with every computed field read, plus `extra`: spreading a `GridResult`
- * would drop its computed fields (`{...r}` copies own fields only).
+ * A plain copy of a result with every field read, plus `extra`: spreading a `GridResult` would
+ * drop its computed fields (`{...r}` copies own fields only).
  */
 export function withFields(r: VerifyResult, extra: Partial<VerifyResult>): VerifyResult {
+  const optional = <K extends keyof VerifyResult>(key: K): Partial<VerifyResult> => (r[key] !== undefined ? { [key]: r[key] } : {});
   return {
-    ...r,
-    ...(r.expected !== undefined ? { expected: r.expected } : {}),
-    ...(r.actual !== undefined ? { actual: r.actual } : {}),
-    ...(r.deviation !== undefined ? { deviation: r.deviation } : {}),
+    tensor: r.tensor,
+    ...optional('graph'),
+    ...optional('channel'),
+    ...optional('role'),
+    verdict: r.verdict,
+    kind: r.kind,
+    tags: r.tags,
+    ...optional('expected'),
+    ...optional('actual'),
+    ...optional('deviation'),
+    ...optional('match'),
+    ...optional('hypothesis'),
     sentence: r.sentence,
+    ...optional('waivedBy'),
+    ...optional('dlcAt'),
+    ...optional('sourceAt'),
     ...extra,
   };
 }
