@@ -412,11 +412,11 @@ function asGivenWords(verdict: 'EXACT' | 'FLOAT32_ROUNDING', bitwidth: number, t
 }
 
 /** One judgement per (verdict, bitwidth), shared by every channel stored as given. */
-const AS_GIVEN = new Map<string, GridJudgement>();
+const AS_GIVEN = { EXACT: new Map<number, GridJudgement>(), FLOAT32_ROUNDING: new Map<number, GridJudgement>() };
 function asGivenJudgement(verdict: 'EXACT' | 'FLOAT32_ROUNDING', bitwidth: number): GridJudgement {
-  const key = `${verdict} ${bitwidth}`;
-  let judgement = AS_GIVEN.get(key);
-  if (!judgement) AS_GIVEN.set(key, (judgement = asGivenWords(verdict, bitwidth, NO_TAGS)));
+  const byBitwidth = AS_GIVEN[verdict];
+  let judgement = byBitwidth.get(bitwidth);
+  if (!judgement) byBitwidth.set(bitwidth, (judgement = asGivenWords(verdict, bitwidth, NO_TAGS)));
   return judgement;
 }
 
