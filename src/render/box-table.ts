@@ -10,6 +10,7 @@
 
 export interface BoxTableOptions {
   readonly head: readonly string[];
+  /** Re-iterable when `colWidths` is not given (see `boxTableLines`). */
   readonly rows: Iterable<readonly string[]>;
   /** Column widths including the padding; by default each column fits its widest line. */
   readonly colWidths?: readonly number[];
@@ -45,33 +46,30 @@ function rule(widths: readonly number[], left: string, middle: string, right: st
   return left + widths.map((w) => '─'.repeat(w)).join(middle) + right;
 }
 
-export function boxTable(options: BoxTableOptions): string {
-  const head = options.head.map((h) => h.split('\n'));
-  const split = (row: readonly string[]): string[][] => row.map((cell) => cell.split('\n'));
-  let rows: Iterable<string[][]>;
-  let widths: readonly number[];
-  if (options.colWidths) {
-    // Fixed widths: each row is split and drawn as it comes, never all held at once.
-    widths = options.colWidths;
-    rows = (function* () {
-      for (const row of options.rows) yield split(row);
-    })();
-  } else {
-    const all: string[][][] = [];
-    for (const row of options.rows) all.push(split(row));
-    widths = head.map((cell, c) => {
-      let widest = Math.max(...cell.map(displayWidth));
-      for (const row of all) for (const line of row[c] ?? []) widest = Math.max(widest, displayWidth(line));
-      return widest + 2;
+/** Each column's widest line (head included) plus the padding. */
+function measure(head: readonly (readonly string[])[], rows: Iterable<readonly string[]>): number[] {
+  const widths = head.map((cell) => Math.max(...cell.map(displayWidth)) + 2);
+  for (const row of rows) {
+    row.forEach((cell, c) => {
+      for (const line of cell.split('\n')) widths[c] = Math.max(widths[c] ?? 2, displayWidth(line) + 2);
     });
-    rows = all;
   }
+  return widths;
+}
+
+/**
+ * The table's lines, one at a time. Without `colWidths` the rows are read twice (once to measure,
+ * once to draw), so `rows` must then be re-iterable (an array, or an object whose iterator makes
+ * the rows afresh): a big table is then never held whole, only the line being drawn.
+ */
+export function* boxTableLines(options: BoxTableOptions): Generator<string> {
+  const head = options.head.map((h) => h.split('\n'));
+  const widths = options.colWidths ?? measure(head, options.rows);
   const rowLines = options.rowLines ?? true;
   const border = options.borderStyle ?? ((text: string) => text);
   const bar = border('│');
   const separator = border(rule(widths, '├', '┼', '┤'));
-  const out: string[] = [border(rule(widths, '┌', '┬', '┐'))];
-  const draw = (cells: readonly (readonly string[])[], style?: (text: string) => string): void => {
+  function* draw(cells: readonly (readonly string[])[], style?: (text: string) => string): Generator<string> {
     const height = Math.max(1, ...cells.map((lines) => lines.length));
     for (let i = 0; i < height; i++) {
       // Joined, not concatenated with +=: one flat string per line, not a rope of pieces (a
@@ -81,14 +79,18 @@ export function boxTable(options: BoxTableOptions): string {
         const text = ` ${fit(cells[c]?.[i] ?? '', widths[c]! - 2)} `;
         parts.push(style ? style(text) : text, bar);
       }
-      out.push(parts.join(''));
+      yield parts.join('');
     }
-  };
-  draw(head, options.headStyle);
-  for (const row of rows) {
-    if (rowLines) out.push(separator);
-    draw(row);
   }
-  out.push(border(rule(widths, '└', '┴', '┘')));
-  return out.join('\n');
+  yield border(rule(widths, '┌', '┬', '┐'));
+  yield* draw(head, options.headStyle);
+  for (const row of options.rows) {
+    if (rowLines) yield separator;
+    yield* draw(row.map((cell) => cell.split('\n')));
+  }
+  yield border(rule(widths, '└', '┴', '┘'));
+}
+
+export function boxTable(options: BoxTableOptions): string {
+  return [...boxTableLines(options)].join('\n');
 }
