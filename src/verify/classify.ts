@@ -190,6 +190,9 @@ export function buildOpIndex(model: DlcModel): Map<string, Op> {
   return map;
 }
 
+const EXACT_BECAUSE = 'every field equals the source at the printed precision';
+const FLOAT32_BECAUSE = 'every field equals float32 of the source';
+
 function buildCandidates(src: SourceSide, d: Encoding, tensor: Tensor, ctx: ClassifyContext): Candidate[] {
   const g = src.grid;
   const bw = src.bitwidth;
@@ -229,9 +232,9 @@ function buildCandidates(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Clas
   // printed precision is float32 storage hidden by the print (FLOAT32_ROUNDING).
   const representable = [g.min, g.max, g.scale].every((v) => v === undefined || Math.fround(v) === v);
   const exact = g.scale !== undefined && representable ? asGiven('as-given') : undefined;
-  if (exact) out.push({ verdict: 'EXACT', ...exact, because: 'every field equals the source at the printed precision' });
+  if (exact) out.push({ verdict: 'EXACT', ...exact, because: EXACT_BECAUSE });
   const f32 = asGiven('float32');
-  if (f32) out.push({ verdict: 'FLOAT32_ROUNDING', ...f32, because: 'every field equals float32 of the source' });
+  if (f32) out.push({ verdict: 'FLOAT32_ROUNDING', ...f32, because: FLOAT32_BECAUSE });
 
   if (g.offset !== undefined && g.offset > 0) {
     const flipped = asGiven('float32', -g.offset);
@@ -403,12 +406,11 @@ function judgeAsGiven(src: SourceSide, d: Encoding, extra: number, tags: readonl
     return undefined;
   }
   if (coarse(d)) return undefined;
-  return { judgement: tags === NO_TAGS ? asGivenJudgement(verdict, src.bitwidth) : asGivenWords(verdict, src.bitwidth, tags), expected: g };
+  return { judgement: tags.length === 0 ? asGivenJudgement(verdict, src.bitwidth) : asGivenWords(verdict, src.bitwidth, tags), expected: g };
 }
 
 function asGivenWords(verdict: 'EXACT' | 'FLOAT32_ROUNDING', bitwidth: number, tags: readonly VerdictTag[]): GridJudgement {
-  const because = verdict === 'EXACT' ? 'every field equals the source at the printed precision' : 'every field equals float32 of the source';
-  return { verdict, kind: VERDICTS[verdict].kind, tags, bitwidth, because };
+  return { verdict, kind: VERDICTS[verdict].kind, tags, bitwidth, because: verdict === 'EXACT' ? EXACT_BECAUSE : FLOAT32_BECAUSE };
 }
 
 /** One judgement per (verdict, bitwidth), shared by every channel stored as given. */
