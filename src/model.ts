@@ -416,6 +416,11 @@ export interface TensorMatch {
   readonly detail?: string;
 }
 
+/**
+ * One judged tensor or channel. `actual`, `expected`, `deviation` and `sentence` may be getters
+ * computed on read (verify returns one result per channel: hundreds of thousands on an LLM), so
+ * copy a result by reading its fields, not with `{...result}`.
+ */
 export interface VerifyResult {
   readonly tensor: string;
   readonly graph?: string;

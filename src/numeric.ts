@@ -25,10 +25,14 @@ export function printQuantum(n: PrintedNumber): number {
   return quantumOf(n.value, n.precision);
 }
 
+/** `0.5 · 10^−d` for `%.{d}f`, d = 0..31 (computed exactly as the fallback computes it). */
+const FIXED_QUANTA: readonly number[] = Array.from({ length: 32 }, (_, d) => 0.5 * 10 ** -d);
+
 export function quantumOf(value: number, precision: Precision): number {
   switch (precision.style) {
     case 'fixed':
-      return 0.5 * 10 ** -precision.decimals;
+      // Looked up: verify asks this for every field of every channel (millions of times).
+      return FIXED_QUANTA[precision.decimals] ?? 0.5 * 10 ** -precision.decimals;
     case 'significant': {
       if (value === 0 || !Number.isFinite(value)) return 0;
       const magnitude = Math.floor(Math.log10(Math.abs(value)));

@@ -2,7 +2,7 @@
  * `--format` (stdout) and `--report FORMAT=PATH` (files): one run writes every report it is asked.
  */
 import { InputError, type Report } from '../model.js';
-import { isReportFormat, renderReport, REPORT_FORMATS, type RenderOptions } from '../render/index.js';
+import { isReportFormat, renderReport, renderReportChunks, REPORT_FORMATS, type RenderOptions } from '../render/index.js';
 import type { CliIo, CommonOptions } from './context.js';
 
 export interface ReportTarget {
@@ -34,12 +34,11 @@ export function writeReports(report: Report, options: CommonOptions, io: CliIo):
   }
   const format = options.format;
   if (!isReportFormat(format)) throw new InputError('USAGE', `--format ${format}: expected one of ${REPORT_FORMATS.join(', ')}`);
-  io.stdout(
-    renderReport(report, format, {
-      color: format === 'table' && options.color,
-      verbose: options.verbose,
-      ...(fullReportPath ? { fullReportPath } : {}),
-      ...(workspace ? { workspace } : {}),
-    }),
-  );
+  const chunks = renderReportChunks(report, format, {
+    color: format === 'table' && options.color,
+    verbose: options.verbose,
+    ...(fullReportPath ? { fullReportPath } : {}),
+    ...(workspace ? { workspace } : {}),
+  });
+  for (const chunk of chunks) io.stdout(chunk);
 }

@@ -5,7 +5,7 @@
 import type { CliIo, CommonOptions } from './context.js';
 import { inputSide, readModel, readSource } from '../parse/load.js';
 import { InputError } from '../model.js';
-import { renderModel } from '../render/show-model.js';
+import { renderModelChunks } from '../render/show-model.js';
 import { renderSource } from '../render/show-source.js';
 
 export interface ShowOptions extends CommonOptions {
@@ -20,7 +20,7 @@ export function runShow(options: ShowOptions, io: CliIo): number {
     return 0;
   }
   const model = readModel(input);
-  io.stdout(renderModel(model, options));
+  for (const chunk of renderModelChunks(model, options)) io.stdout(chunk);
   if (options.strict && model.diagnostics.some((d) => d.severity !== 'info')) {
     throw new InputError('STRICT_DIAGNOSTICS', `${options.file}: ${model.diagnostics.length} diagnostic(s) under --strict`);
   }

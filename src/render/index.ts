@@ -3,8 +3,8 @@
  * print; the CLI writes what they return to stdout or to `--report FORMAT=PATH` files.
  */
 import type { Report } from '../model.js';
-import { renderTable } from './table.js';
-import { renderJson } from './json.js';
+import { renderTable, renderTableChunks } from './table.js';
+import { renderJson, renderJsonChunks } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderJunit } from './junit.js';
 import { renderSarif } from './sarif.js';
@@ -52,4 +52,15 @@ export function renderReport(report: Report, format: ReportFormat, options: Rend
     case 'html':
       return renderHtml(report, options);
   }
+}
+
+/**
+ * The same text as `renderReport`, in pieces to write one after the other: a JSON report or a
+ * --verbose table of a per-channel LLM can pass V8's largest string (about 512 MB); other formats
+ * are one piece.
+ */
+export function renderReportChunks(report: Report, format: ReportFormat, options: RenderOptions): Iterable<string> {
+  if (format === 'json') return renderJsonChunks(report);
+  if (format === 'table') return renderTableChunks(report, options);
+  return [renderReport(report, format, options)];
 }

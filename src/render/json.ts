@@ -24,7 +24,19 @@ function location(at: Location | undefined): Location | null {
   return at === undefined || Object.keys(at).length === 0 ? null : at;
 }
 
+/** A flat object of numbers with the non-finite ones as strings, as `replacer` writes them. */
+function finiteNumbers<T extends object>(o: T): T {
+  for (const v of Object.values(o)) {
+    if (typeof v === 'number' && !Number.isFinite(v)) {
+      return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, typeof x === 'number' && !Number.isFinite(x) ? String(x) : x])) as T;
+    }
+  }
+  return o;
+}
+
+/** One result as plain data: no Map, no non-finite number (serializable without `replacer`). */
 function resultJson(r: VerifyResult): Record<string, unknown> {
+  const hypothesis = r.hypothesis;
   return {
     tensor: r.tensor,
     graph: r.graph ?? null,
@@ -33,17 +45,17 @@ function resultJson(r: VerifyResult): Record<string, unknown> {
     verdict: r.verdict,
     kind: r.kind,
     tags: r.tags,
-    expected: r.expected ?? null,
-    actual: r.actual ?? null,
+    expected: r.expected ? finiteNumbers(r.expected) : null,
+    actual: r.actual ? finiteNumbers(r.actual) : null,
     deviation: r.deviation
-      ? {
+      ? finiteNumbers({
           minSteps: r.deviation.minSteps ?? null,
           maxSteps: r.deviation.maxSteps ?? null,
           scaleRatio: r.deviation.scaleRatio ?? null,
           offsetDelta: r.deviation.offsetDelta ?? null,
-        }
+        })
       : null,
-    hypothesis: r.hypothesis ?? null,
+    hypothesis: hypothesis ? { ...hypothesis, deviation: finiteNumbers(hypothesis.deviation) } : null,
     match: r.match ? { rule: r.match.rule, sourceName: r.match.sourceName, dlcName: r.match.dlcName, detail: r.match.detail ?? null } : null,
     sentence: r.sentence,
     waivedBy: r.waivedBy ?? null,
@@ -51,7 +63,8 @@ function resultJson(r: VerifyResult): Record<string, unknown> {
   };
 }
 
-export function verifyJson(report: VerifyReport): Record<string, unknown> {
+/** Everything before `results`, in document order. */
+function verifyHead(report: VerifyReport): Record<string, unknown> {
   return {
     schemaVersion: report.schemaVersion,
     kind: report.kind,
@@ -63,7 +76,12 @@ export function verifyJson(report: VerifyReport): Record<string, unknown> {
       byVerdict: mapToObject(report.summary.byVerdict),
       byKind: mapToObject(report.summary.byKind),
     },
-    results: report.results.map(resultJson),
+  };
+}
+
+/** Everything after `results`, in document order. */
+function verifyTail(report: VerifyReport): Record<string, unknown> {
+  return {
     pipeline: report.pipeline.map((p) => ({ code: p.code, kind: p.kind, sentence: p.sentence, waivedBy: p.waivedBy ?? null, at: location(p.at) })),
     coverage: {
       sourceEntries: report.coverage.sourceEntries,
@@ -75,6 +93,38 @@ export function verifyJson(report: VerifyReport): Record<string, unknown> {
     diagnostics: report.diagnostics,
     notes: report.notes,
   };
+}
+
+export function verifyJson(report: VerifyReport): Record<string, unknown> {
+  return { ...verifyHead(report), results: report.results.map(resultJson), ...verifyTail(report) };
+}
+
+/** Results per chunk: a few hundred KB of text. */
+const RESULTS_PER_CHUNK = 500;
+
+/**
+ * The verify document in pieces, byte for byte what `JSON.stringify(verifyJson(report), …, 2)`
+ * writes: one result at a time, so a report of hundreds of thousands of per-channel results never
+ * exists as one object graph or one string (V8 strings stop at about 512 MB).
+ */
+function* verifyJsonChunks(report: VerifyReport): Generator<string> {
+  const head = JSON.stringify(verifyHead(report), replacer, 2);
+  // `{ …head fields\n}` -> `{ …head fields,\n  "results": [`
+  yield `${head.slice(0, -2)},\n  "results": [`;
+  const results = report.results;
+  for (let start = 0; start < results.length; start += RESULTS_PER_CHUNK) {
+    const parts: string[] = [];
+    for (let i = start; i < Math.min(results.length, start + RESULTS_PER_CHUNK); i++) {
+      // The native serializer without a replacer (resultJson already wrote non-finite numbers as
+      // strings) is several times faster. Nested two levels deep: every line is indented by 4 more
+      // spaces (JSON text never holds a raw newline inside a string, so this only moves the layout).
+      parts.push(`${i === 0 ? '\n' : ',\n'}    ${JSON.stringify(resultJson(results[i]!), null, 2).replace(/\n/g, '\n    ')}`);
+    }
+    yield parts.join('');
+  }
+  yield results.length > 0 ? '\n  ],\n' : '],\n';
+  // `{\n  "pipeline": …}` -> `  "pipeline": …}`
+  yield `${JSON.stringify(verifyTail(report), replacer, 2).slice(2)}\n`;
 }
 
 /** Minimal for now: the `diff` branch owns the diff shape. */
@@ -97,7 +147,11 @@ export function diffJson(report: DiffReport): Record<string, unknown> {
   };
 }
 
+/** The report as JSON text in pieces whose concatenation is `renderJson(report)`. */
+export function renderJsonChunks(report: Report): Iterable<string> {
+  return report.kind === 'verify' ? verifyJsonChunks(report) : [JSON.stringify(diffJson(report), replacer, 2) + '\n'];
+}
+
 export function renderJson(report: Report): string {
-  const body = report.kind === 'verify' ? verifyJson(report) : diffJson(report);
-  return JSON.stringify(body, replacer, 2) + '\n';
+  return [...renderJsonChunks(report)].join('');
 }

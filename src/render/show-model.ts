@@ -36,9 +36,9 @@
  * - Keys chosen by users (option names, footer labels) are data: a key `__proto__` is an ordinary
  *   property of the printed object.
  */
-import Table from 'cli-table3';
 import { InputError, type DlcModel, type Encoding, type Graph, type PrintedNumber, type Tensor } from '../model.js';
 import { formatPrinted } from '../numeric.js';
+import { boxTableLines } from './box-table.js';
 
 export interface ShowRenderOptions {
   readonly format: string;
@@ -57,19 +57,30 @@ interface EncodingRow {
 }
 
 export function renderModel(model: DlcModel, options: ShowRenderOptions): string {
+  return [...renderModelChunks(model, options)].join('');
+}
+
+/**
+ * The same text as `renderModel`, in pieces to write one after the other: the table of an LLM
+ * has a line per channel (hundreds of thousands), never held as one string.
+ */
+export function renderModelChunks(model: DlcModel, options: ShowRenderOptions): Iterable<string> {
   const graphs = selectGraphs(model, options.graph);
   const rows = encodingRows(graphs);
   switch (options.format) {
     case 'json':
-      return `${JSON.stringify(toJson(model, graphs, rows), null, 2)}\n`;
+      return [`${JSON.stringify(toJson(model, graphs, rows), null, 2)}\n`];
     case 'csv':
-      return toCsv(rows);
+      return [toCsv(rows)];
     case 'table':
       return toTable(model, graphs, rows, options.color);
     default:
       throw new InputError('USAGE', `show prints a model as table, json or csv, not ${options.format}`);
   }
 }
+
+/** Table lines per piece written. */
+const LINES_PER_CHUNK = 2000;
 
 function selectGraphs(model: DlcModel, name: string | undefined): readonly Graph[] {
   if (name === undefined) return model.graphs;
@@ -222,30 +233,36 @@ function toCsv(rows: readonly EncodingRow[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-function toTable(model: DlcModel, graphs: readonly Graph[], rows: readonly EncodingRow[], color: boolean): string {
+function* toTable(model: DlcModel, graphs: readonly Graph[], rows: readonly EncodingRow[], color: boolean): Generator<string> {
   const multiGraph = graphs.length > 1;
   // The flags column only when some encoding has a flag (dumps never do).
   const withFlags = rows.some((r) => flagsOf(r) !== '');
   const pick = (cells: readonly string[]): string[] => cells.slice(multiGraph ? 0 : 1, withFlags ? cells.length : cells.length - 1);
   const head = pick(COLUMNS);
-  // No line between rows: a model has hundreds of encodings.
-  const chars = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-  const table = new Table({ head, chars, ...(color ? {} : { style: { head: [], border: [] } }) });
-  for (const r of rows) {
-    table.push(pick(cellsOf(r)));
-  }
-  const out: string[] = [];
+  // The look cli-table3 gave it: a red head, grey borders.
+  const red = (text: string): string => `\u001b[31m${text}\u001b[39m`;
+  const grey = (text: string): string => `\u001b[90m${text}\u001b[39m`;
   const ops = graphs.reduce((n, g) => n + g.ops.length, 0);
   const tensors = graphs.reduce((n, g) => n + g.tensors.size, 0);
+  const out: string[] = [];
   out.push(`${model.file}: ${model.format}, family ${model.family}`);
   out.push(`${graphs.length} graph(s) (${graphs.map((g) => g.name).join(', ')}), ${ops} op(s), ${tensors} tensor(s), ${rows.length} encoding(s)`);
   const q = model.metadata.quantizerCommand;
   if (q === null) out.push('Quantizer command: N/A (the DLC was never quantized)');
-  if (rows.length > 0) out.push(table.toString());
-  else out.push('No encodings: every tensor is float (or the dump holds no op table).');
+  if (rows.length > 0) {
+    // Cells are made afresh on each pass (one to measure the columns, one to draw): a model has
+    // hundreds of thousands of encodings, one per channel, and no line between rows.
+    const cells = { *[Symbol.iterator]() { for (const r of rows) yield pick(cellsOf(r)); } };
+    for (const line of boxTableLines({ head, rows: cells, rowLines: false, ...(color ? { headStyle: red, borderStyle: grey } : {}) })) {
+      out.push(line);
+      if (out.length >= LINES_PER_CHUNK) yield `${out.splice(0).join('\n')}\n`;
+    }
+  } else {
+    out.push('No encodings: every tensor is float (or the dump holds no op table).');
+  }
   if (model.diagnostics.length > 0) {
     out.push(`${model.diagnostics.length} diagnostic(s):`);
     for (const d of model.diagnostics) out.push(`  ${d.at.line === undefined ? '' : `line ${d.at.line}: `}${d.severity} ${d.code}: ${d.detail}`);
   }
-  return `${out.join('\n')}\n`;
+  if (out.length > 0) yield `${out.join('\n')}\n`;
 }

@@ -2,10 +2,10 @@
  * The terminal report: failures first, then expected deviations grouped by reason, then coverage,
  * notes and one summary line, then what to do next. Fits 100 columns; colour only when asked.
  */
-import Table from 'cli-table3';
 import { PIPELINE, VERDICTS } from '../findings.js';
 import type { Report, ResultKind, Verdict, VerifyReport, VerifyResult } from '../model.js';
 import type { RenderOptions } from './index.js';
+import { boxTableLines } from './box-table.js';
 import { renderDiffTable } from './table-diff.js';
 
 const WIDTH = 100;
@@ -39,7 +39,7 @@ function kindLabel(kind: ResultKind, p: Paint, padded = false): string {
 
 /**
  * Greedy word wrap to `width` columns; words longer than a line (tensor names) are cut hard.
- * Done here rather than by cli-table3 so long names never get truncated with an ellipsis.
+ * Done here rather than by the table so long names never get truncated with an ellipsis.
  */
 export function wrapText(text: string, width: number): string {
   const lines: string[] = [];
@@ -77,18 +77,15 @@ function tensorCell(r: VerifyResult, showGraph: boolean): string {
 /** Three columns at WIDTH: contents + 2 padding each + 4 borders. */
 const COLS = [32, 25, WIDTH - 32 - 25 - 4];
 
-function resultsTable(results: readonly VerifyResult[], p: Paint, color: boolean, showGraph: boolean): string {
-  const table = new Table({
-    head: ['Tensor', 'Verdict', 'Why'],
-    colWidths: COLS,
-    wordWrap: false,
-    style: color ? { head: ['bold'], border: [] } : { head: [], border: [] },
-  });
-  for (const r of results) {
-    const waived = r.waivedBy !== undefined ? `\n${wrapText(`(waived: ${r.waivedBy})`, COLS[1]! - 2)}` : '';
-    table.push([wrapText(tensorCell(r, showGraph), COLS[0]! - 2), `${kindLabel(r.kind, p)}\n${r.verdict}${waived}`, wrapText(r.sentence, COLS[2]! - 2)]);
+function resultsTable(results: readonly VerifyResult[], p: Paint, showGraph: boolean): Iterable<string> {
+  // Rows made one at a time as the table draws them (--verbose lists every channel).
+  function* rows(): Generator<string[]> {
+    for (const r of results) {
+      const waived = r.waivedBy !== undefined ? `\n${wrapText(`(waived: ${r.waivedBy})`, COLS[1]! - 2)}` : '';
+      yield [wrapText(tensorCell(r, showGraph), COLS[0]! - 2), `${kindLabel(r.kind, p)}\n${r.verdict}${waived}`, wrapText(r.sentence, COLS[2]! - 2)];
+    }
   }
-  return table.toString();
+  return boxTableLines({ head: ['Tensor', 'Verdict', 'Why'], rows: rows(), colWidths: COLS, headStyle: p.bold });
 }
 
 /** Indents a wrapped block: `first` before its first line, `rest` before the others. */
@@ -103,10 +100,18 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function renderVerify(report: VerifyReport, options: RenderOptions): string {
+/** Lines of a table drawn when written: a --verbose table has a line per channel. */
+interface TableBlock {
+  readonly lines: Iterable<string>;
+}
+
+/** Table lines per piece written. */
+const LINES_PER_CHUNK = 2000;
+
+function* renderVerify(report: VerifyReport, options: RenderOptions): Generator<string> {
   const p = paint(options.color);
   const showGraph = new Set(report.results.map((r) => r.graph).filter((g) => g !== undefined)).size > 1;
-  const out: string[] = [];
+  const out: (string | TableBlock)[] = [];
   out.push(p.bold(`dlcverify: ${report.dlc.file} (${report.dlc.family ?? report.dlc.format}) against ${report.source.file} (${report.source.format})`));
   out.push('');
 
@@ -122,7 +127,7 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
   const failing = report.results.filter((r) => r.kind === 'fail' || r.kind === 'warn');
   if (failing.length > 0) {
     out.push(p.bold(`Needs attention (${failing.length})`));
-    out.push(resultsTable(failing, p, options.color, showGraph));
+    out.push({ lines: resultsTable(failing, p, showGraph) });
     out.push('');
   }
 
@@ -148,7 +153,7 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
 
   if (options.verbose) {
     out.push(p.bold(`Every tensor (${report.results.length})`));
-    out.push(resultsTable(report.results, p, options.color, showGraph));
+    out.push({ lines: resultsTable(report.results, p, showGraph) });
     out.push('');
   }
 
@@ -205,15 +210,31 @@ function renderVerify(report: VerifyReport, options: RenderOptions): string {
     out.push(indent(wrapText(`- To accept a known deviation: --waive 'TENSOR_GLOB:VERDICT' (or "waivers" in dlcverify.config.json).`, WIDTH - 4), '  ', '    '));
   }
   // Plain lines wrap at WIDTH too (tables are already sized).
-  return (
-    out
-      .join('\n')
+  const wrapLong = (block: string): string =>
+    block
       .split('\n')
       .map((line) => (line.length > WIDTH && !/^[┌│├└]/.test(line) ? wrapText(line, WIDTH - 2).replace(/\n/g, '\n  ') : line))
-      .join('\n') + '\n'
-  );
+      .join('\n');
+  // Every block ends with a newline; tables are drawn to width already and never re-wrapped.
+  for (const block of out) {
+    if (typeof block === 'string') {
+      yield `${wrapLong(block)}\n`;
+      continue;
+    }
+    const lines: string[] = [];
+    for (const line of block.lines) {
+      lines.push(line);
+      if (lines.length >= LINES_PER_CHUNK) yield `${lines.splice(0).join('\n')}\n`;
+    }
+    if (lines.length > 0) yield `${lines.join('\n')}\n`;
+  }
 }
 
 export function renderTable(report: Report, options: RenderOptions): string {
-  return report.kind === 'verify' ? renderVerify(report, options) : renderDiffTable(report, options);
+  return [...renderTableChunks(report, options)].join('');
+}
+
+/** The same text as `renderTable`, in pieces to write one after the other. */
+export function renderTableChunks(report: Report, options: RenderOptions): Iterable<string> {
+  return report.kind === 'verify' ? renderVerify(report, options) : [renderDiffTable(report, options)];
 }

@@ -42,6 +42,10 @@ import {
   type StepDeviation,
 } from './math.js';
 import type { DlcHit, DlcIndex, MatchOutcome } from './match.js';
+import { GridResult, withFields, type GridJudgement, type JudgedGrid, type TensorSide } from './result.js';
+import { fmt, fmtRatio, fmtSteps, gridWords, quote, toGridNumbers } from './words.js';
+
+export { fmt, fmtRatio, fmtSteps } from './words.js';
 
 export interface ClassifyContext {
   readonly model: DlcModel;
@@ -74,38 +78,6 @@ export function buildConvertedIndex(all: readonly DlcHit[]): Map<string, DlcHit[
 // ---------------------------------------------------------------------------------------------
 // Words and numbers
 // ---------------------------------------------------------------------------------------------
-
-export function fmt(x: number | undefined): string {
-  if (x === undefined) return '—';
-  if (!Number.isFinite(x)) return String(x);
-  if (Number.isInteger(x)) return String(x);
-  return String(Number(x.toPrecision(15)));
-}
-
-export function fmtSteps(x: number | undefined): string {
-  if (x === undefined || Number.isNaN(x)) return 'n/a';
-  if (!Number.isFinite(x)) return '∞';
-  if (x === 0) return '0';
-  if (x < 0.01) return x.toExponential(1);
-  return x >= 100 ? x.toFixed(0) : x.toFixed(2);
-}
-
-/** Ratios to 7 significant digits: enough for 254/255 (0.9960784), not float32 noise. */
-export function fmtRatio(x: number): string {
-  return Number.isFinite(x) ? String(Number(x.toPrecision(7))) : String(x);
-}
-
-function gridWords(g: GridNumbers): string {
-  return `bitwidth ${fmt(g.bitwidth)}, min ${fmt(g.min)}, max ${fmt(g.max)}, scale ${fmt(g.scale)}, offset ${fmt(g.offset)}`;
-}
-
-function quote(name: string): string {
-  return `\`${name}\``;
-}
-
-function toGridNumbers(e: Encoding): GridNumbers {
-  return { bitwidth: e.bitwidth, min: e.min.value, max: e.max.value, scale: e.scale.value, offset: e.offset.value };
-}
 
 function toDeviation(d: StepDeviation): Deviation {
   return { minSteps: d.minSteps, maxSteps: d.maxSteps, scaleRatio: d.scaleRatio, offsetDelta: d.offsetDelta };
@@ -218,6 +190,9 @@ export function buildOpIndex(model: DlcModel): Map<string, Op> {
   return map;
 }
 
+const EXACT_BECAUSE = 'every field equals the source at the printed precision';
+const FLOAT32_BECAUSE = 'every field equals float32 of the source';
+
 function buildCandidates(src: SourceSide, d: Encoding, tensor: Tensor, ctx: ClassifyContext): Candidate[] {
   const g = src.grid;
   const bw = src.bitwidth;
@@ -257,9 +232,9 @@ function buildCandidates(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Clas
   // printed precision is float32 storage hidden by the print (FLOAT32_ROUNDING).
   const representable = [g.min, g.max, g.scale].every((v) => v === undefined || Math.fround(v) === v);
   const exact = g.scale !== undefined && representable ? asGiven('as-given') : undefined;
-  if (exact) out.push({ verdict: 'EXACT', ...exact, because: 'every field equals the source at the printed precision' });
+  if (exact) out.push({ verdict: 'EXACT', ...exact, because: EXACT_BECAUSE });
   const f32 = asGiven('float32');
-  if (f32) out.push({ verdict: 'FLOAT32_ROUNDING', ...f32, because: 'every field equals float32 of the source' });
+  if (f32) out.push({ verdict: 'FLOAT32_ROUNDING', ...f32, because: FLOAT32_BECAUSE });
 
   if (g.offset !== undefined && g.offset > 0) {
     const flipped = asGiven('float32', -g.offset);
@@ -403,24 +378,61 @@ function coarse(d: Encoding): boolean {
   return printQuantum(d.min) > 1e-3 * step || printQuantum(d.max) > 1e-3 * step || printQuantum(d.scale) > 1e-4 * step;
 }
 
-interface GridJudgement {
-  readonly verdict: Verdict;
-  readonly kind: ResultKind;
-  readonly tags: VerdictTag[];
-  readonly expected: GridNumbers;
-  readonly deviation: Deviation;
-  readonly sentence: string;
-  readonly hypothesis?: { readonly verdict: Verdict; readonly deviation: Deviation };
+/**
+ * EXACT or FLOAT32_ROUNDING without building every candidate: the common case of a full source
+ * grid (min, max, scale, offset) stored as given. Returns undefined whenever the full judgement
+ * could say something else (a field off, a coarse print, a DLC scale of 0), so the verdict is
+ * always the one `judgeGrid` gives: these are its first two candidates, tried in the same order.
+ */
+function judgeAsGiven(src: SourceSide, d: Encoding, extra: number, tags: readonly VerdictTag[]): JudgedGrid | undefined {
+  const g = src.grid;
+  if (g.min === undefined || g.max === undefined || g.scale === undefined || g.offset === undefined) return undefined;
+  if (d.scale.value === 0 || !Number.isFinite(d.offset.value)) return undefined;
+  const o = d.offset.value;
+  if (Math.sign(o) * Math.round(Math.abs(o)) !== roundHalfAway(g.offset)) return undefined;
+  const f = Math.fround;
+  const representable = f(g.min) === g.min && f(g.max) === g.max && f(g.scale) === g.scale;
+  let verdict: 'EXACT' | 'FLOAT32_ROUNDING';
+  if (
+    representable &&
+    fieldMatches(d.min, g.min, 'as-given', extra) &&
+    fieldMatches(d.max, g.max, 'as-given', extra) &&
+    fieldMatches(d.scale, g.scale, 'as-given', extra)
+  ) {
+    verdict = 'EXACT';
+  } else if (fieldMatches(d.min, g.min, 'float32', extra) && fieldMatches(d.max, g.max, 'float32', extra) && fieldMatches(d.scale, g.scale, 'float32', extra)) {
+    verdict = 'FLOAT32_ROUNDING';
+  } else {
+    return undefined;
+  }
+  if (coarse(d)) return undefined;
+  return { judgement: tags.length === 0 ? asGivenJudgement(verdict, src.bitwidth) : asGivenWords(verdict, src.bitwidth, tags), expected: g };
 }
 
+function asGivenWords(verdict: 'EXACT' | 'FLOAT32_ROUNDING', bitwidth: number, tags: readonly VerdictTag[]): GridJudgement {
+  return { verdict, kind: VERDICTS[verdict].kind, tags, bitwidth, because: verdict === 'EXACT' ? EXACT_BECAUSE : FLOAT32_BECAUSE };
+}
+
+/** One judgement per (verdict, bitwidth), shared by every channel stored as given. */
+const AS_GIVEN = { EXACT: new Map<number, GridJudgement>(), FLOAT32_ROUNDING: new Map<number, GridJudgement>() };
+function asGivenJudgement(verdict: 'EXACT' | 'FLOAT32_ROUNDING', bitwidth: number): GridJudgement {
+  const byBitwidth = AS_GIVEN[verdict];
+  let judgement = byBitwidth.get(bitwidth);
+  if (!judgement) byBitwidth.set(bitwidth, (judgement = asGivenWords(verdict, bitwidth, NO_TAGS)));
+  return judgement;
+}
+
+const NO_TAGS: readonly VerdictTag[] = [];
+
 /** Judges one DLC grid (a tensor or one channel) against one source grid. */
-export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: ClassifyContext): GridJudgement {
-  const actual = toGridNumbers(d);
+export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: ClassifyContext, extra = ctx.extraTolerance(tensor.name)): JudgedGrid {
   const g = src.grid;
   const bw = src.bitwidth;
-  const extra = ctx.extraTolerance(tensor.name);
-  const tags: VerdictTag[] = [];
-  if (inconsistent(src)) tags.push('JSON_INCONSISTENT');
+  const tags: readonly VerdictTag[] = inconsistent(src) ? ['JSON_INCONSISTENT'] : NO_TAGS;
+  const fast = judgeAsGiven(src, d, extra, tags);
+  if (fast) return fast;
+
+  const actual = toGridNumbers(d);
   const givenNumbers: GridNumbers = {
     bitwidth: bw,
     ...(g.min !== undefined ? { min: g.min } : {}),
@@ -439,39 +451,30 @@ export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Cla
       fieldMatches(d.min, g.min, 'float32', extra) && fieldMatches(d.max, g.max, 'float32', extra) && offsetOk;
     if (stored) {
       const deviation = toDeviation(stepDeviation(actual, { ...givenNumbers, scale: (g.max - g.min) / levels(bw) }));
-      return {
+      const judgement: GridJudgement = {
         verdict: 'SCALE_NOT_COMPUTED',
         kind: VERDICTS.SCALE_NOT_COMPUTED.kind,
         tags,
-        expected: givenNumbers,
+        bitwidth: bw,
         deviation,
         sentence:
           `${VERDICTS.SCALE_NOT_COMPUTED.title}: min ${fmt(d.min.value)} and max ${fmt(d.max.value)} are float32 of the source; ` +
           `scale 0 and offset ${fmt(d.offset.value)} mean the quantizer has not run yet, so the grid is not computed yet.`,
       };
+      return { judgement, expected: givenNumbers };
     }
   }
 
   const candidates = buildCandidates(src, d, tensor, ctx);
   const winner = candidates.find((c) => fits(c, d, extra));
   if (winner) {
-    const expected = candidateNumbers(winner, bw);
-    const deviation = toDeviation(stepDeviation(actual, expected));
     let verdict = winner.verdict;
     let because = winner.because;
     if ((verdict === 'EXACT' || verdict === 'FLOAT32_ROUNDING') && coarse(d)) {
       verdict = 'PRINT_PRECISION_LIMITED';
       because = `equal within the print precision (±${fmt(printQuantum(d.min))} on min/max, ±${fmt(printQuantum(d.scale))} on scale), which is too coarse to rule out a sub-step nudge`;
     }
-    const words = VERDICTS[verdict];
-    return {
-      verdict,
-      kind: winner.kind ?? words.kind,
-      tags,
-      expected,
-      deviation,
-      sentence: `${words.title}: ${because} (DLC ${gridWords(actual)}; ${fmtSteps(worstSteps(stepDeviation(actual, expected)))} step apart).`,
-    };
+    return { judgement: { verdict, kind: winner.kind ?? VERDICTS[verdict].kind, tags, bitwidth: bw, because }, expected: candidateNumbers(winner, bw) };
   }
 
   // Nothing fits: the closest explanation and how far it still is.
@@ -491,17 +494,18 @@ export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Cla
   const scaleWords = Number.isNaN(dev.scaleRatio) ? '' : `, scale ratio ${fmtRatio(dev.scaleRatio)}`;
   const offsetWords = Number.isNaN(dev.offsetDelta) || dev.offsetDelta === 0 ? '' : `, offset ${fmt(actual.offset)} instead of ${fmt(expected.offset)}`;
   const scaleZero = d.scale.value === 0 ? ' (the DLC scale is 0: not computed)' : '';
-  return {
+  const judgement: GridJudgement = {
     verdict: 'REAL_MISMATCH',
     kind: VERDICTS.REAL_MISMATCH.kind,
     tags,
-    expected,
+    bitwidth: bw,
     deviation: toDeviation(dev),
     ...(best ? { hypothesis: { verdict: best.c.verdict, deviation: toDeviation(best.d) } } : {}),
     sentence:
       `${VERDICTS.REAL_MISMATCH.title}: min is ${fmtSteps(dev.minSteps)} step and max ${fmtSteps(dev.maxSteps)} step from the source` +
       `${scaleWords}${offsetWords}${scaleZero} (DLC ${gridWords(actual)}; source ${gridWords(givenNumbers)})${closest}.`,
   };
+  return { judgement, expected };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -530,6 +534,15 @@ function baseResult(hit: DlcHit, outcome: MatchOutcome | undefined): Omit<Verify
     dlcAt: hit.tensor.at,
     ...(outcome ? { sourceAt: outcome.entry.at } : {}),
   };
+}
+
+const OVERRIDDEN_NOTE = "the DLC does not mark it as overridden, but the values are the source's";
+const SYMMETRIC_NOTE = 'the DLC says is_symmetric false although the source says true; the values agree';
+
+/** The note on a result whose values agree although the DLC's flags say otherwise. */
+function flagNote(overridden: boolean, symmetric: boolean): string | undefined {
+  if (overridden && symmetric) return `${OVERRIDDEN_NOTE}; ${SYMMETRIC_NOTE}`;
+  return overridden ? OVERRIDDEN_NOTE : symmetric ? SYMMETRIC_NOTE : undefined;
 }
 
 function flagTags(tensor: Tensor): VerdictTag[] {
@@ -593,24 +606,23 @@ export function classifyMatched(outcome: MatchOutcome, hit: DlcHit, ctx: Classif
 
   const perChannel = entry.grids.length > 1 || entry.layout === 'per-channel';
   const results: VerifyResult[] = [];
-  const judge = (grid: SourceGrid, d: Encoding, channel: number | undefined, extraTags: VerdictTag[]): void => {
-    const j = judgeGrid({ entry, grid, bitwidth, perChannel }, d, tensor, ctx);
-    const flagWords: string[] = [];
-    if (enc.isOverridden === false && j.kind === 'ok') flagWords.push('the DLC does not mark it as overridden, but the values are the source\'s');
-    if (d.isSymmetric === false && entry.isSymmetric === true && j.kind === 'ok') flagWords.push('the DLC says is_symmetric false although the source says true; the values agree');
-    results.push({
-      ...base,
-      ...(channel !== undefined ? { channel } : {}),
-      verdict: j.verdict,
-      kind: j.kind,
-      tags: [...j.tags, ...flags, ...extraTags],
-      expected: j.expected,
-      actual: toGridNumbers(d),
-      deviation: j.deviation,
-      ...(j.hypothesis ? { hypothesis: j.hypothesis } : {}),
-      sentence: flagWords.length > 0 ? `${j.sentence.replace(/\.$/, '')}; note: ${flagWords.join('; ')}.` : j.sentence,
-      ...(d.at.line !== undefined ? { dlcAt: d.at } : {}),
-    });
+  // Shared by every channel of the tensor: its names and locations, its tolerance, its flag tags.
+  const side: TensorSide = {
+    tensor: tensor.name,
+    graph: hit.graph.name,
+    role: tensor.role,
+    ...(base.match ? { match: base.match } : {}),
+    dlcAt: tensor.at,
+    sourceAt: entry.at,
+  };
+  const extra = ctx.extraTolerance(tensor.name);
+  const judge = (grid: SourceGrid, d: Encoding, channel: number | undefined, extraTags: readonly VerdictTag[]): void => {
+    const judged = judgeGrid({ entry, grid, bitwidth, perChannel }, d, tensor, ctx, extra);
+    const j = judged.judgement;
+    const tags = j.tags.length === 0 && extraTags.length === 0 ? flags : [...j.tags, ...flags, ...extraTags];
+    const overriddenNote = enc.isOverridden === false && j.kind === 'ok';
+    const symmetricNote = d.isSymmetric === false && entry.isSymmetric === true && j.kind === 'ok';
+    results.push(new GridResult(side, channel, d, judged, tags, flagNote(overriddenNote, symmetricNote)));
   };
 
   if (!perChannel) {
@@ -646,10 +658,9 @@ export function classifyMatched(outcome: MatchOutcome, hit: DlcHit, ctx: Classif
     const maxs = entry.grids.map((g, i) => g.max ?? (g.scale !== undefined ? mins[i]! + n * g.scale : Number.NaN));
     judge({ min: Math.min(...mins), max: Math.max(...maxs) }, first, undefined, []);
     const r = results[results.length - 1]!;
-    results[results.length - 1] = {
-      ...r,
+    results[results.length - 1] = withFields(r, {
       sentence: `${r.sentence.replace(/\.$/, '')}; the dump prints one overall encoding for the ${dlcCount} channels, compared with the envelope of the source channels.`,
-    };
+    });
     return results;
   }
   if (!enc.allChannelsPresent) {

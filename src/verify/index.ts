@@ -65,12 +65,14 @@ export function verify(model: DlcModel, source: SourceSet, options: VerifyOption
       own = [classifyMissing(outcome)];
       missing++;
     } else {
-      own = outcome.hits.flatMap((hit) => classifyMatched(outcome, hit, ctx));
+      own = [];
+      for (const hit of outcome.hits) for (const r of classifyMatched(outcome, hit, ctx)) own.push(r);
       matchedEntries++;
       if (outcome.rule) byRule.set(outcome.rule, (byRule.get(outcome.rule) ?? 0) + 1);
     }
     entryResults.push(own);
-    results.push(...own);
+    // One by one: a tensor can have more channels than a spread may pass as arguments.
+    for (const r of own) results.push(r);
   }
   const lookup = (name: string): DlcHit | undefined => matched.index.byName.get(name)?.[0];
   for (const hit of matched.dlcOnly) results.push(classifyDlcOnly(hit, ctx, lookup));

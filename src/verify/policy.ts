@@ -12,6 +12,7 @@ import {
   type Verdict,
   type VerifyResult,
 } from '../model.js';
+import { withFields } from './result.js';
 
 const KINDS: readonly ResultKind[] = ['ok', 'info', 'warn', 'fail'];
 
@@ -126,7 +127,7 @@ export function applyPolicy(
   const failOn = options.failOn ?? parseFailOn(undefined);
   const finalResults = results.map((r) => {
     const w = waiverFor(waivers, r.tensor, r.verdict);
-    return w ? { ...r, waivedBy: w.text } : r;
+    return w ? withFields(r, { waivedBy: w.text }) : r;
   });
   const finalPipeline = pipeline.map((p) => {
     // A pipeline finding is waived by its code (`*:OVERRIDE_PARAMS_FALSE` or `OVERRIDE_PARAMS_FALSE`).

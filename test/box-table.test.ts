@@ -1,0 +1,41 @@
+/**
+ * The box-drawn table writer used by the terminal report and `show`: cli-table3's layout, linear.
+ */
+import { describe, expect, it } from 'vitest';
+import { boxTable, displayWidth } from '../src/render/box-table.js';
+
+describe('boxTable', () => {
+  it('fits columns to the widest line, pads one space each side, draws rules between rows', () => {
+    const text = boxTable({ head: ['a', 'bb'], rows: [['xyz', '1\n22'], ['', '3']] });
+    expect(text.split('\n')).toEqual([
+      '┌─────┬────┐',
+      '│ a   │ bb │',
+      '├─────┼────┤',
+      '│ xyz │ 1  │',
+      '│     │ 22 │',
+      '├─────┼────┤',
+      '│     │ 3  │',
+      '└─────┴────┘',
+    ]);
+  });
+
+  it('cuts a line wider than a fixed column with an ellipsis, and draws no rules when asked', () => {
+    const text = boxTable({ head: ['name'], rows: [['abcdefgh']], colWidths: [7], rowLines: false });
+    expect(text.split('\n')).toEqual(['┌───────┐', '│ name  │', '│ abcd… │', '└───────┘']);
+  });
+
+  it('measures width without colour codes and counts code points, not UTF-16 units', () => {
+    expect(displayWidth('\u001b[31mFAIL\u001b[39m')).toBe(4);
+    expect(displayWidth('min = −max')).toBe(10);
+    expect(displayWidth('𝑥')).toBe(1);
+    const text = boxTable({ head: ['k'], rows: [['\u001b[31mFAIL\u001b[39m']], headStyle: (s) => `<${s}>` });
+    expect(text.split('\n')[1]).toBe('│< k    >│');
+    expect(text.split('\n')[3]).toBe('│ \u001b[31mFAIL\u001b[39m │');
+  });
+
+  it('draws 100,000 rows (one per channel of a big model) in linear time', () => {
+    const rows = Array.from({ length: 100_000 }, (_, i) => [`tensor_${i}`, String(i * 0.5)]);
+    const text = boxTable({ head: ['tensor', 'value'], rows, rowLines: false });
+    expect(text.split('\n')).toHaveLength(100_000 + 3);
+  });
+});
