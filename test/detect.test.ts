@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { detectInput } from '../src/parse/detect.js';
 import { inputSide } from '../src/parse/load.js';
 import { inputFromBytes, inputFromText } from '../src/parse/input.js';
@@ -66,5 +69,22 @@ describeCorpus('swapped or wrong-side arguments say which side a file belongs to
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(message);
+  });
+});
+
+describe('show on a file that is neither side', () => {
+  it.each([
+    ['empty.txt', new Uint8Array(), /EMPTY_INPUT|the file is empty/],
+    ['image.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48]), /not recognised/],
+  ])('%s: exit 2, one line naming what show reads', async (name, bytes, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlcverify-detect-'));
+    const file = join(dir, name);
+    writeFileSync(file, bytes);
+    const run = await cli(['show', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toContain('dump');
+    expect(run.stderr).toContain('encodings/overrides JSON');
   });
 });

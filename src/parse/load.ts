@@ -99,6 +99,13 @@ export function readSource(input: InputFile): SourceSet {
  */
 export function inputSide(input: InputFile): 'model' | 'source' {
   const kind = detectInput(input);
+  if (kind === 'empty' || kind === 'unknown') {
+    throw new InputError(
+      kind === 'empty' ? 'EMPTY_INPUT' : 'UNRECOGNISED_INPUT',
+      `${input.name}: expected ${EXPECTED_DLC_SIDE}, or ${EXPECTED_SOURCE_SIDE}, but ${describe(kind)}`,
+      { file: input.name },
+    );
+  }
   if (kind === 'dump' || kind === 'dlc') return 'model';
   if (kind === 'json') return looksLikeQnnNetJson(input.head) ? 'model' : 'source';
   return 'source';
