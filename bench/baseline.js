@@ -1,5 +1,5 @@
 // The floor every parser is measured against: read the files and split them into lines in Node,
-// nothing else. Same strategy as src/io.ts (1 MiB synchronous reads, StringDecoder, indexOf), so the
+// nothing else, the plain Node way (1 MiB synchronous reads, StringDecoder, indexOf), so the
 // ratio shows what parsing and verifying add on top of just getting the lines.
 //
 // Usage: node bench/baseline.js FILE...   -> prints {"lines": N, "chars": N} on stdout

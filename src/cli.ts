@@ -180,8 +180,15 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
 }
 
 function realIo(): CliIo {
+  // `dlcverify … | head`: once the reader has gone, stop writing (EPIPE is not an error of ours)
+  // and finish with the run's own exit code instead of a stack trace.
+  let stdoutGone = false;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    stdoutGone = true;
+  });
   return {
-    stdout: (text) => void process.stdout.write(text),
+    stdout: (text) => void (stdoutGone || process.stdout.write(text)),
     stderr: (text) => void process.stderr.write(text),
     openInput,
     writeFile: writeTextFile,

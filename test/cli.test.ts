@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
 import { REPO_ROOT } from './helpers/corpus.js';
@@ -29,6 +29,20 @@ describe('cli wiring', () => {
     const run = await cli(['show', '/nonexistent/x.txt', '--format', 'json']);
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it('a reader that goes away (`| head`) ends the run quietly with its own exit code', async () => {
+    const bin = join(REPO_ROOT, 'bin', 'dlcverify.js');
+    // Verbose seed report: exit 1 (one MISSING_IN_DLC), longer than the first chunk we read.
+    const child = spawn(process.execPath, [bin, 'samples/seed/seed_dlc_info.txt', 'samples/seed/encoding.json', '--verbose', '--format', 'json'], {
+      cwd: REPO_ROOT,
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => void (stderr += String(d)));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Error|at /);
+    expect([0, 1]).toContain(code);
   });
 
   it('bin/dlcverify.js runs the compiled CLI (one spawn test)', () => {
