@@ -7,20 +7,12 @@ import { inputFromText } from '../src/parse/input.js';
 import { readSource } from '../src/parse/load.js';
 import { readGraphDefText } from '../src/parse/source/graphdef.js';
 import { corpusInput, describeCorpus, REPO_ROOT } from './helpers/corpus.js';
+import { errorOf } from './helpers/errors.js';
 
 
 const f32 = Math.fround;
 const read = (text: string, name = 'graph.pbtxt'): SourceSet => readGraphDefText(inputFromText(name, text));
 
-function inputError(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error('expected an InputError');
-}
 
 const scalarConst = (name: string, value: number) =>
   `node { name: "${name}" op: "Const" attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape {} float_val: ${value} } } } }\n`;
@@ -77,7 +69,7 @@ describe('text GraphDef: constructed graphs', () => {
   });
 
   it('refuses an unfrozen text graph', () => {
-    const err = inputError(() =>
+    const err = errorOf(() =>
       read('node { name: "x" op: "Placeholder" }\nnode { name: "lo" op: "VariableV2" }\n' + scalarConst('hi', 1) + 'node { name: "fq" op: "FakeQuantWithMinMaxVars" input: "x" input: "lo" input: "hi" }\n'),
     );
     expect(err.code).toBe('UNFROZEN_GRAPH');
@@ -113,7 +105,7 @@ describe('text GraphDef: constructed graphs', () => {
     ['an unexpected character', 'node { name: "x" op: "Y" } @\n', /unexpected character '@'/],
     ['an extension field', 'node { [ext.field]: 1 }\n', /extension and Any fields are not supported/],
   ])('%s → BAD_GRAPHDEF with line and column', (_label, text, message) => {
-    const err = inputError(() => read(text, 'bad.pbtxt'));
+    const err = errorOf(() => read(text, 'bad.pbtxt'));
     expect(err.code).toBe('BAD_GRAPHDEF');
     expect(err.message).toMatch(/^bad\.pbtxt: not a TensorFlow text GraphDef \(/);
     expect(err.message).toMatch(message);
@@ -136,14 +128,14 @@ describe('text GraphDef: constructed graphs', () => {
 
   it('hostile nesting (100 000 levels) is refused without a stack overflow', () => {
     const text = 'node ' + '{ a '.repeat(100_000) + '}'.repeat(100_000);
-    const err = inputError(() => read(text));
+    const err = errorOf(() => read(text));
     expect(err.code).toBe('BAD_GRAPHDEF');
     expect(err.message).toContain('deeper than 64 levels');
   });
 
   it('a very long word and a very long string do not blow up', () => {
     const started = performance.now();
-    const err = inputError(() => read(`node { name: "x" op: "Y" attr { key: "k" value { i: ${'9'.repeat(1_000_000)} } } }`));
+    const err = errorOf(() => read(`node { name: "x" op: "Y" attr { key: "k" value { i: ${'9'.repeat(1_000_000)} } } }`));
     expect(err.code).toBe('BAD_GRAPHDEF');
     const set = read(`node { name: "${'n'.repeat(1_000_000)}" op: "Y" }`);
     expect(set.entries).toEqual([]);

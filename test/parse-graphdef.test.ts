@@ -20,18 +20,10 @@ import {
   type Bytes,
   type NodeSpec,
 } from './helpers/protobuf-writer.js';
+import { errorOf } from './helpers/errors.js';
 
 const read = (bytes: Bytes, name = 'model.pb'): SourceSet => readGraphDef(inputFromBytes(name, bytes));
 
-function inputError(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error('expected an InputError');
-}
 
 function entry(set: SourceSet, name: string): SourceEntry {
   const found = set.entries.find((e) => e.name === name);
@@ -314,7 +306,7 @@ describe('binary GraphDef: what cannot be attributed or read', () => {
       identity('q/max/read', 'q/max'),
       fakeQuantVars('q/fq', 'input', 'q'),
     );
-    const err = inputError(() => read(bytes, 'unfrozen.pb'));
+    const err = errorOf(() => read(bytes, 'unfrozen.pb'));
     expect(err.code).toBe('UNFROZEN_GRAPH');
     expect(err.message).toMatch(/^unfrozen\.pb: .*'q\/fq'.*'q\/min' \(VariableV2\).*freeze the graph first/);
   });
@@ -328,7 +320,7 @@ describe('binary GraphDef: what cannot be attributed or read', () => {
       fakeQuantVars('wq/fq', 'w/read', 'wq'),
       { name: 'conv', op: 'Conv2D', inputs: ['input', 'wq/fq'] },
     );
-    const err = inputError(() => read(bytes));
+    const err = errorOf(() => read(bytes));
     expect(err.code).toBe('UNFROZEN_GRAPH');
     expect(err.message).toContain("quantizes variable 'w' (VariableV2)");
   });
@@ -341,7 +333,7 @@ describe('binary GraphDef: what cannot be attributed or read', () => {
       constNode('q/max', [1]),
       { name: 'fq', op: 'FakeQuantWithMinMaxVars', inputs: ['input', 'q/min/ReadVariableOp', 'q/max'] },
     );
-    expect(inputError(() => read(bytes)).code).toBe('UNFROZEN_GRAPH');
+    expect(errorOf(() => read(bytes)).code).toBe('UNFROZEN_GRAPH');
   });
 
   it('reports, never drops silently, a FakeQuant whose input is not in the graph', () => {
@@ -409,7 +401,7 @@ describe('binary GraphDef: bytes that are not a GraphDef', () => {
   const good = convGraph();
 
   it.each([1, 2, 7, 50, Math.floor(good.length / 2), good.length - 1])('truncated after %i bytes → BAD_GRAPHDEF at a byte offset', (cut) => {
-    const err = inputError(() => read(good.subarray(0, cut), 'cut.pb'));
+    const err = errorOf(() => read(good.subarray(0, cut), 'cut.pb'));
     expect(err.code).toBe('BAD_GRAPHDEF');
     expect(err.message).toMatch(/^cut\.pb: not a TensorFlow GraphDef \(.* at byte \d+\)$/);
   });
@@ -443,32 +435,32 @@ describe('binary GraphDef: bytes that are not a GraphDef', () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed >> 16;
     });
-    expect(inputError(() => read(bytes, 'noise.pb')).code).toBe('BAD_GRAPHDEF');
+    expect(errorOf(() => read(bytes, 'noise.pb')).code).toBe('BAD_GRAPHDEF');
   });
 
   it('a PNG', () => {
     const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1]);
-    const err = inputError(() => read(png, 'image.pb'));
+    const err = errorOf(() => read(png, 'image.pb'));
     expect(err.code).toBe('BAD_GRAPHDEF');
     expect(err.message).toContain('PNG');
   });
 
   it('a SavedModel-like protobuf (field 1 is a varint) names the likely cause', () => {
     const metaGraph = pb.message(2, pb.message(1, pb.string(1, 'serve'.repeat(20))));
-    const err = inputError(() => read(concat(pb.varint(1, 1), metaGraph), 'saved_model.pb'));
+    const err = errorOf(() => read(concat(pb.varint(1, 1), metaGraph), 'saved_model.pb'));
     expect(err.code).toBe('BAD_GRAPHDEF');
     expect(err.message).toMatch(/it looks like a SavedModel: freeze it to a GraphDef first\)$/);
     expect(err.message).toContain('at byte 0');
   });
 
   it('an ONNX-like protobuf (ir_version, producer_name) names the likely cause', () => {
-    const err = inputError(() => read(concat(pb.varint(1, 8), pb.string(2, 'pytorch'), pb.string(3, '2.1')), 'model.pb'));
+    const err = errorOf(() => read(concat(pb.varint(1, 8), pb.string(2, 'pytorch'), pb.string(3, '2.1')), 'model.pb'));
     expect(err.code).toBe('BAD_GRAPHDEF');
     expect(err.message).toMatch(/it looks like an ONNX model\)$/);
   });
 
   it('a node without an op', () => {
-    const err = inputError(() => read(pb.message(1, pb.string(1, 'x'))));
+    const err = errorOf(() => read(pb.message(1, pb.string(1, 'x'))));
     expect(err.message).toContain('without an op');
   });
 
@@ -578,7 +570,7 @@ describeCorpus('corpus: other binary formats given as a GraphDef', () => {
     ['oracle/qairt225/models/tiny_cnn.onnx', /at byte 0; it looks like an ONNX model\)$/],
     ['dlc/openpilot_dmonitoring_model_q_v2.dlc', /at byte 0; it is a zip archive \(a \.dlc\?\)\)$/],
   ])('%s → BAD_GRAPHDEF naming what it is', (file, message) => {
-    const err = inputError(() => readGraphDef(corpusInput(file)));
+    const err = errorOf(() => readGraphDef(corpusInput(file)));
     expect(err.code).toBe('BAD_GRAPHDEF');
     expect(err.message).toMatch(message);
   });
@@ -587,14 +579,14 @@ describeCorpus('corpus: other binary formats given as a GraphDef', () => {
 describeCorpus('corpus: fakequant/on_air_tiny_conv_qat.companion.tflite', () => {
   it('is refused as a GraphDef with one sentence naming what it is', () => {
     const input = corpusInput('fakequant/on_air_tiny_conv_qat.companion.tflite');
-    const err = inputError(() => readGraphDef(input));
+    const err = errorOf(() => readGraphDef(input));
     expect(err.code).toBe('BAD_GRAPHDEF');
     expect(err.message).toMatch(/^.*on_air_tiny_conv_qat\.companion\.tflite: not a TensorFlow GraphDef \(.*at byte 0; it is a TensorFlow Lite flatbuffer\)$/);
     expect(err.message.split('\n')).toHaveLength(1);
   });
 
   it('is not taken for a source by readSource either', () => {
-    const err = inputError(() => readSource(corpusInput('fakequant/on_air_tiny_conv_qat.companion.tflite')));
+    const err = errorOf(() => readSource(corpusInput('fakequant/on_air_tiny_conv_qat.companion.tflite')));
     expect(['UNRECOGNISED_INPUT', 'BAD_GRAPHDEF']).toContain(err.code);
   });
 });
