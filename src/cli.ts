@@ -114,7 +114,11 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     .command(
       'show <file>',
       'print what dlcverify reads from one file: every encoding of a dump/.dlc, or every entry of a source',
-      (y) => y.positional('file', { type: 'string', describe: 'any input dlcverify reads' }),
+      (y) =>
+        y
+          .positional('file', { type: 'string', describe: 'any input dlcverify reads (detected by content)' })
+          .example('dlcverify show info.txt --format json', 'one element per (tensor, channel) encoding')
+          .example('dlcverify show encoding.json', 'the normalised entries of an overrides file'),
       (argv) => run(common(argv, io), (commandIo) => runShow({ ...common(argv, io), file: String(argv.file) }, commandIo)),
     )
     .command(
@@ -122,8 +126,13 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       "compare two DLCs' encodings (dumps, .dlc files or saved JSON results) for regressions",
       (y) =>
         y
-          .positional('before', { type: 'string' })
-          .positional('after', { type: 'string' })
+          .positional('before', {
+            type: 'string',
+            describe: 'the reference: dump (text/CSV), .dlc, QNN _net.json, or a saved `show --format json`',
+          })
+          .positional('after', { type: 'string', describe: 'the candidate, in any of the same forms' })
+          .example('dlcverify diff release-1.4.txt candidate.dlc', 'what changed since the last release')
+          .example("dlcverify diff a.txt b.txt --baseline accepted.json --report junit=out/diff.xml", 'gate CI on regressions')
           .option('baseline', { type: 'string', describe: 'JSON file of accepted changes (waivers)' })
           .option('waive', { type: 'string', array: true, describe: "accept known changes: 'GLOB[:CODE]' (repeatable)" }),
       (argv) =>
