@@ -481,3 +481,23 @@ describe('pathological lines stay linear and small', () => {
     for (const d of m.diagnostics) expect(d.detail.length).toBeLessThanOrEqual(601);
   });
 });
+
+describe('encodings before the header are reported, never skipped silently', () => {
+  it('a CSV dump whose first lines were lost, then a later `DLC info` line (found by the fuzzer)', () => {
+    const lines = [
+      'Id,Name,Type,Inputs,Outputs,Out Dims,Runtimes,Parameters',
+      '0,x,data,x,x,3x4x5,A D G C,"output encoding: min -23.039215087891, max 23.960784912109, delta 0.184313729405, offset -125.000000000000 bitwidth 8"',
+      '1,abs,elementwise_unary_op,x,y,3x4x5,A D G C,"output encoding: min 0.000000000000, max 24.000000000000, delta 0.094117648900, offset 0.000000000000 bitwidth 8"',
+      'DLC info of: /data/other.dlc',
+    ];
+    const model = parseDump(lines, 'pasted.csv');
+    const unparsed = model.diagnostics.filter((d) => d.code === 'DUMP_UNPARSED_ENCODING').map((d) => d.at.line);
+    expect(unparsed).toEqual([2, 3]);
+    expect(model.diagnostics.map((d) => d.code)).toContain('DUMP_PREAMBLE_SKIPPED');
+  });
+
+  it('a shell prompt and [INFO] lines before the header stay plain preamble', () => {
+    const model = parseDump(['$ snpe-dlc-info -i m.dlc', '[INFO] loading', 'DLC info of: /m.dlc'], 'm.txt');
+    expect(model.diagnostics.filter((d) => d.code === 'DUMP_UNPARSED_ENCODING')).toEqual([]);
+  });
+});
