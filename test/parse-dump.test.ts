@@ -501,3 +501,14 @@ describe('encodings before the header are reported, never skipped silently', () 
     expect(model.diagnostics.filter((d) => d.code === 'DUMP_UNPARSED_ENCODING')).toEqual([]);
   });
 });
+
+describe('a header row merged with the row after it (a lost line break)', () => {
+  it('reports the encoding the merged row holds', () => {
+    const lines = [
+      'DLC info for: /data/x.dlc',
+      'Id,Name,Type,Inputs,Outputs,Out Dims,Runtimes,Parameters\u00010,x,data,x,x,3x4x5,A D G C,"output encoding: min -1.000000000000, max 0.992187500000, delta 0.007812500000, offset -128.000000000000 bitwidth 8"',
+    ];
+    const model = parseDump(lines, 'merged.csv');
+    expect(model.diagnostics.filter((d) => d.code === 'DUMP_UNPARSED_ENCODING').map((d) => d.at.line)).toEqual([2]);
+  });
+});

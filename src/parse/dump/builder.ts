@@ -300,10 +300,13 @@ export class DumpBuilder {
     const first = cells[0] ?? '';
     if (first === 'Id' && cells[1] === 'Name') {
       this.startOpTable(cells, line, width);
+      // A header merged with the row after it (a lost line break) must not hide that row's encoding.
+      this.reportUnreadEncoding(cells, line);
       return;
     }
     if (first === 'Input Name' || first === 'Output Name' || first === 'Unconsumed Tensor Name') {
       this.startTable({ kind: 'io', which: first === 'Input Name' ? 'inputs' : first === 'Output Name' ? 'outputs' : 'unconsumed', columns: cells.length, rows: 0, line }, width, line);
+      this.reportUnreadEncoding(cells, line);
       return;
     }
     let t = this.table;
