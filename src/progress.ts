@@ -6,7 +6,7 @@
  * never flash a line. At most one redraw per `intervalMs` (100 ms). Erased (`\r` + clear-to-end)
  * before anything else is written and when the command ends, so reports are never interleaved.
  *
- * Pure: the clock and the output stream are injected through CliIo, so tests run it in-process.
+ * Pure: the clock and the output stream are injected through CliIo, so tests run it without a real terminal.
  */
 import type { InputFile } from './model.js';
 import type { CliIo, CommonOptions } from './commands/context.js';
