@@ -18,6 +18,7 @@ import type {
   Encoding,
   Graph,
   IoRow,
+  Location,
   ModelMetadata,
   Op,
   OpParam,
@@ -188,7 +189,6 @@ export class DumpBuilder {
   private converterVersion: string | undefined;
   private readonly other = new Map<string, string>();
   private readonly pool = new Map<string, string>();
-  private readonly integers = new Map<Precision, Map<number, PrintedNumber>>();
 
   constructor(
     private readonly file: string,
@@ -548,34 +548,7 @@ export class DumpBuilder {
     if (fields.unknownKeys.length > 0) {
       this.diags.add('DUMP_UNPARSED_ENCODING', `unknown key(s) ${fields.unknownKeys.map((k) => `\`${k}\``).join(', ')} in an encoding: ignored`, line);
     }
-    const { bitwidth } = fields;
-    const min = this.shared(fields.min);
-    const max = this.shared(fields.max);
-    const scale = this.shared(fields.scale);
-    const offset = this.shared(fields.offset);
-    const at = { file: this.file, line };
-    // Two literals, not a property added later: an added property moves to an out-of-object
-    // backing store (~40 bytes more per channel encoding, hundreds of thousands of them).
-    return channel === undefined ? { bitwidth, min, max, scale, offset, at } : { bitwidth, min, max, scale, offset, at, channel };
-  }
-
-  /**
-   * One shared frozen PrintedNumber per integer value and precision (the parser's Precision objects
-   * are shared already): offsets are integers, `-128.000000000000` in every 8-bit symmetric
-   * channel, and a 200 MB dump would hold hundreds of thousands of identical objects otherwise.
-   */
-  private shared(n: PrintedNumber): PrintedNumber {
-    const value = n.value;
-    if (!Number.isInteger(value) || Object.is(value, -0)) return n;
-    let byValue = this.integers.get(n.precision);
-    if (byValue === undefined) {
-      byValue = new Map();
-      this.integers.set(n.precision, byValue);
-    }
-    const found = byValue.get(value);
-    if (found !== undefined) return found;
-    if (byValue.size < POOL_LIMIT) byValue.set(value, Object.freeze(n));
-    return n;
+    return new DumpEncoding(fields, channel, this.file, line);
   }
 
   private setEncoding(t: MutTensor, enc: TensorEncoding, line: number, where: string): void {
@@ -889,4 +862,56 @@ function holdsEncoding(text: string): boolean {
     text.includes('bias encoding: min') ||
     (text.startsWith('bitwidth ') && text.includes(', min ')) // an I/O table Encoding Info cell
   );
+}
+
+/**
+ * A dump encoding stored flat: the four numbers as doubles next to their (shared) precisions and the
+ * line number, with the `PrintedNumber` and `Location` objects of the `Encoding` contract made when
+ * read. A 200 MB dump holds hundreds of thousands of channel encodings; five small objects each
+ * (four numbers and a location) were half of the model's memory.
+ */
+class DumpEncoding implements Encoding {
+  readonly bitwidth: number;
+  readonly channel?: number;
+  private readonly minValue: number;
+  private readonly maxValue: number;
+  private readonly scaleValue: number;
+  private readonly offsetValue: number;
+  private readonly minPrecision: Precision;
+  private readonly maxPrecision: Precision;
+  private readonly scalePrecision: Precision;
+  private readonly offsetPrecision: Precision;
+  private readonly file: string;
+  private readonly line: number;
+
+  constructor(fields: EncodingFields, channel: number | undefined, file: string, line: number) {
+    this.bitwidth = fields.bitwidth;
+    if (channel !== undefined) this.channel = channel;
+    this.minValue = fields.min.value;
+    this.maxValue = fields.max.value;
+    this.scaleValue = fields.scale.value;
+    this.offsetValue = fields.offset.value;
+    this.minPrecision = fields.min.precision;
+    this.maxPrecision = fields.max.precision;
+    this.scalePrecision = fields.scale.precision;
+    this.offsetPrecision = fields.offset.precision;
+    this.file = file;
+    this.line = line;
+  }
+
+  get min(): PrintedNumber {
+    return { value: this.minValue, precision: this.minPrecision };
+  }
+  get max(): PrintedNumber {
+    return { value: this.maxValue, precision: this.maxPrecision };
+  }
+  get scale(): PrintedNumber {
+    return { value: this.scaleValue, precision: this.scalePrecision };
+  }
+  get offset(): PrintedNumber {
+    return { value: this.offsetValue, precision: this.offsetPrecision };
+  }
+  get at(): Location {
+    return { file: this.file, line: this.line };
+  }
 }
