@@ -65,7 +65,6 @@ export interface JudgedGrid {
 export class GridResult implements VerifyResult {
   readonly channel: number | undefined;
   readonly tags: readonly VerdictTag[];
-  readonly dlcAt: Location;
   readonly #side: TensorSide;
   readonly #encoding: Encoding;
   readonly #expected: Omit<GridNumbers, 'bitwidth'>;
@@ -76,13 +75,17 @@ export class GridResult implements VerifyResult {
   constructor(side: TensorSide, channel: number | undefined, encoding: Encoding, judged: JudgedGrid, tags: readonly VerdictTag[], note?: string) {
     this.channel = channel;
     this.tags = tags;
-    // The channel's own line when the dump printed one, else the tensor's.
-    this.dlcAt = encoding.at.line !== undefined ? encoding.at : side.dlcAt;
     this.#side = side;
     this.#encoding = encoding;
     this.#expected = judged.expected;
     this.#judgement = judged.judgement;
     this.#note = note;
+  }
+
+  /** The channel's own line when the dump printed one, else the tensor's (made on read: no slot). */
+  get dlcAt(): Location {
+    const at = this.#encoding.at;
+    return at.line !== undefined ? at : this.#side.dlcAt;
   }
 
   get tensor(): string {
