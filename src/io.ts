@@ -1,7 +1,7 @@
 /**
  * The file system and process streams. With cli.ts, the only module that touches them.
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync, writeFileSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, writeFileSync, writeSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isAscii } from 'node:buffer';
 import { InputError, type InputFile } from './model.js';
@@ -114,7 +114,17 @@ export function fileExists(path: string): boolean {
   return existsSync(path);
 }
 
-export function writeTextFile(path: string, text: string): void {
+/** Writes a report file; chunks are written as they come (a 200 MB model's JSON is over V8's string limit). */
+export function writeTextFile(path: string, content: string | Iterable<string>): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
+  if (typeof content === 'string') {
+    writeFileSync(path, content);
+    return;
+  }
+  const fd = openSync(path, 'w');
+  try {
+    for (const chunk of content) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -4,10 +4,10 @@
  * the OS temp directory).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openInput } from '../src/io.js';
+import { openInput, writeTextFile } from '../src/io.js';
 import { splitLines } from '../src/parse/input.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dlcverify-io-'));
@@ -47,5 +47,23 @@ describe('openInput().lines()', () => {
     bytes[CHUNK + 8] = 0xf0; // a 4-byte sequence cut by the end of the file
     bytes[CHUNK + 9] = 0x9f;
     expect(linesOfFile('broken-utf8.txt', bytes)).toEqual([...splitLines(new TextDecoder().decode(bytes))]);
+  });
+});
+
+describe('writeTextFile', () => {
+  it('writes a string, or chunks one after the other (reports too big for one string), creating folders', () => {
+    const one = join(dir, 'out', 'a.txt');
+    writeTextFile(one, 'héllo\n');
+    expect(readFileSync(one, 'utf8')).toBe('héllo\n');
+    const many = join(dir, 'out', 'deeper', 'b.json');
+    function* chunks(): Generator<string> {
+      yield '{"results": [';
+      for (let i = 0; i < 1000; i++) yield `${i === 0 ? '' : ','}{"i": ${i}, "name": "ü${i}"}`;
+      yield ']}';
+    }
+    writeTextFile(many, chunks());
+    const parsed = JSON.parse(readFileSync(many, 'utf8')) as { results: { i: number; name: string }[] };
+    expect(parsed.results).toHaveLength(1000);
+    expect(parsed.results[999]).toEqual({ i: 999, name: 'ü999' });
   });
 });

@@ -9,7 +9,8 @@ export interface CliIo {
   stderr(text: string): void;
   /** Opens an input; throws InputError (exit 2) when it cannot. */
   openInput(path: string): InputFile;
-  writeFile(path: string, text: string): void;
+  /** Writes a report file: one string, or chunks written as they come (huge JSON reports). */
+  writeFile(path: string, content: string | Iterable<string>): void;
   fileExists(path: string): boolean;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;

@@ -2,7 +2,7 @@
  * `--format` (stdout) and `--report FORMAT=PATH` (files): one run writes every report it is asked.
  */
 import { InputError, type Report } from '../model.js';
-import { isReportFormat, renderReport, renderReportChunks, REPORT_FORMATS, type RenderOptions } from '../render/index.js';
+import { isReportFormat, renderReportChunks, REPORT_FORMATS, type RenderOptions } from '../render/index.js';
 import type { CliIo, CommonOptions } from './context.js';
 
 export interface ReportTarget {
@@ -30,7 +30,7 @@ export function writeReports(report: Report, options: CommonOptions, io: CliIo):
   // Annotations point at the fullest report written in this run: the HTML page, else the Markdown.
   const fullReportPath = (targets.find((t) => t.format === 'html') ?? targets.find((t) => t.format === 'markdown'))?.path;
   for (const target of targets) {
-    io.writeFile(target.path, renderReport(report, target.format, { ...base, ...(fullReportPath ? { fullReportPath } : {}) }));
+    io.writeFile(target.path, renderReportChunks(report, target.format, { ...base, ...(fullReportPath ? { fullReportPath } : {}) }));
   }
   const format = options.format;
   if (!isReportFormat(format)) throw new InputError('USAGE', `--format ${format}: expected one of ${REPORT_FORMATS.join(', ')}`);

@@ -18,7 +18,7 @@ export async function cli(args: readonly string[], options: { env?: Record<strin
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
     openInput,
-    writeFile: (p, t) => void files.set(p, t),
+    writeFile: (p, t) => void files.set(p, typeof t === 'string' ? t : [...t].join('')),
     fileExists: (p) => files.has(p) || (() => { try { openInput(p); return true; } catch { return false; } })(),
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? {},
