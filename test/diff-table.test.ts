@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderDiffTable, OP_DIFF_LINES } from '../src/render/table-diff.js';
 import { diffModels } from '../src/verify/diff.js';
 import { baseOps, baseTensors, graph, grid, model, n, op, perTensor } from './fixtures/diff/models.js';
-import type { Tensor } from '../src/model.js';
+import type { DiffChange, DiffReport, Tensor } from '../src/model.js';
 
 const plain = { color: false, verbose: false } as const;
 
@@ -37,5 +37,22 @@ describe('renderDiffTable', () => {
     expect(renderDiffTable(report, { ...plain, color: true })).toContain('\u001b[31mregression\u001b[0m');
     expect(renderDiffTable(report, plain)).toMatch(/│ g: conv_out/);
     expect(renderDiffTable(report, plain)).toMatch(/│ h: conv_out/);
+  });
+
+  it('draws a --verbose table of 20,000 rows (one per channel of an LLM) and keeps long names whole', () => {
+    const base = diffModels(model(), model());
+    const name = `/model/layers.${'9'.repeat(60)}/self_attn/q_proj/Conv.weight`;
+    const changes: DiffChange[] = Array.from({ length: 20_000 }, (_, i) => ({
+      code: 'ENCODING_SAME',
+      kind: 'info',
+      graph: 'g',
+      subject: name,
+      channel: i,
+      sentence: 'equal within print precision',
+    }));
+    const report: DiffReport = { ...base, changes };
+    const table = renderDiffTable(report, { ...plain, verbose: true });
+    expect(table.split('\n').filter((l) => l.startsWith('│ info'))).toHaveLength(20_000);
+    expect(table).not.toContain('…');
   });
 });

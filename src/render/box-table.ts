@@ -94,3 +94,33 @@ export function* boxTableLines(options: BoxTableOptions): Generator<string> {
 export function boxTable(options: BoxTableOptions): string {
   return [...boxTableLines(options)].join('\n');
 }
+
+/**
+ * Greedy word wrap to `width` columns; words longer than a line (tensor names) are cut hard.
+ * Done before drawing, so long names are wrapped, never truncated with an ellipsis.
+ */
+export function wrapText(text: string, width: number): string {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(' ')) {
+      let w = word;
+      while (w.length > width) {
+        if (line.length > 0) {
+          lines.push(line);
+          line = '';
+        }
+        lines.push(w.slice(0, width));
+        w = w.slice(width);
+      }
+      if (line.length === 0) line = w;
+      else if (line.length + 1 + w.length <= width) line += ` ${w}`;
+      else {
+        lines.push(line);
+        line = w;
+      }
+    }
+    lines.push(line);
+  }
+  return lines.join('\n');
+}

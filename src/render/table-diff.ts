@@ -2,10 +2,10 @@
  * The terminal table for `dlcverify diff`: headline, regressions and changes (info rows with
  * --verbose, a count otherwise), notes, and the unified diff of the op lists.
  */
-import Table from 'cli-table3';
 import { DIFF } from '../findings.js';
 import type { DiffChange, DiffReport } from '../model.js';
 import type { RenderOptions } from './index.js';
+import { boxTableLines, wrapText } from './box-table.js';
 
 const RED = '\u001b[31m';
 const YELLOW = '\u001b[33m';
@@ -51,22 +51,26 @@ export function renderDiffTable(report: DiffReport, options: RenderOptions): str
     const rest = width - fixed;
     const subjectWidth = Math.max(20, Math.floor(rest * 0.3));
     const sentenceWidth = Math.max(30, rest - subjectWidth);
-    const table = new Table({
-      head: ['kind', 'code', 'subject', 'steps', 'what changed'],
-      colWidths: [12, 18, subjectWidth, 8, sentenceWidth],
-      wordWrap: true,
-      wrapOnWordBoundary: true,
-      style: color ? { head: ['bold'], border: [] } : { head: [], border: [] },
-    });
-    for (const c of shown) {
+    const widths = [12, 18, subjectWidth, 8, sentenceWidth];
+    const rows = shown.map((c) => {
       const kind = kindLabel(c);
       const painted = kind === 'regression' ? paint(kind, RED, color) : kind === 'change' ? paint(kind, YELLOW, color) : paint(kind, DIM, color);
       const subject = `${multiGraph && c.graph !== undefined ? `${c.graph}: ` : ''}${c.subject}${c.channel !== undefined ? ` [ch ${c.channel}]` : ''}`;
       const sentence = c.waivedBy !== undefined ? `${c.sentence} (waived: ${c.waivedBy})` : c.sentence;
-      // Names have no spaces to wrap at: break them anywhere rather than cut them.
-      table.push([painted, c.code, { content: subject, wrapOnWordBoundary: false }, stepsCell(c), sentence]);
-    }
-    out.push(table.toString());
+      // Wrapped before drawing (names have no spaces: they break anywhere rather than being cut).
+      return [painted, c.code, wrapText(subject, subjectWidth - 2), stepsCell(c), wrapText(sentence, sentenceWidth - 2)];
+    });
+    // The linear box-table writer: a --verbose diff of an LLM has a row per channel.
+    out.push(
+      [
+        ...boxTableLines({
+          head: ['kind', 'code', 'subject', 'steps', 'what changed'],
+          rows,
+          colWidths: widths,
+          ...(color ? { headStyle: (t: string) => paint(t, BOLD, true) } : {}),
+        }),
+      ].join('\n'),
+    );
   }
   if (hiddenInfo > 0) {
     const byCode = new Map<string, number>();

@@ -5,7 +5,7 @@
 import { PIPELINE, VERDICTS } from '../findings.js';
 import type { Report, ResultKind, Verdict, VerifyReport, VerifyResult } from '../model.js';
 import type { RenderOptions } from './index.js';
-import { boxTableLines } from './box-table.js';
+import { boxTableLines, wrapText } from './box-table.js';
 import { renderDiffTable } from './table-diff.js';
 
 const WIDTH = 100;
@@ -37,35 +37,6 @@ function kindLabel(kind: ResultKind, p: Paint, padded = false): string {
   }
 }
 
-/**
- * Greedy word wrap to `width` columns; words longer than a line (tensor names) are cut hard.
- * Done here rather than by the table so long names never get truncated with an ellipsis.
- */
-export function wrapText(text: string, width: number): string {
-  const lines: string[] = [];
-  for (const paragraph of text.split('\n')) {
-    let line = '';
-    for (const word of paragraph.split(' ')) {
-      let w = word;
-      while (w.length > width) {
-        if (line.length > 0) {
-          lines.push(line);
-          line = '';
-        }
-        lines.push(w.slice(0, width));
-        w = w.slice(width);
-      }
-      if (line.length === 0) line = w;
-      else if (line.length + 1 + w.length <= width) line += ` ${w}`;
-      else {
-        lines.push(line);
-        line = w;
-      }
-    }
-    lines.push(line);
-  }
-  return lines.join('\n');
-}
 
 /** `showGraph`: results of multi-graph DLCs name their graph. */
 function tensorCell(r: VerifyResult, showGraph: boolean): string {
