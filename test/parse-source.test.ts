@@ -12,6 +12,7 @@ import { MAX_JSON_SOURCE_BYTES, readJsonSource, readJsonSourceBytes } from '../s
 import { inconsistency, looksLikeActivation, looksLikeParam } from '../src/parse/source/common.js';
 import { splitCsvLine } from '../src/parse/source/ranges.js';
 import { REPO_ROOT } from './helpers/corpus.js';
+import { errorOf } from './helpers/errors.js';
 
 const fixture = (name: string): InputFile =>
   inputFromBytes(`fixtures/${name}`, new Uint8Array(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'source', name))));
@@ -24,15 +25,7 @@ function entry(set: SourceSet, name: string, section?: SourceEntry['section']): 
   return found[0]!;
 }
 
-function refusal(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error('expected an InputError');
-}
+const refusal = errorOf;
 
 const codes = (set: SourceSet): string[] => set.diagnostics.map((d) => d.code);
 

@@ -47,6 +47,17 @@ export function toEncoding(grid: RawGrid, at: Location, precision: Precision, ch
   };
 }
 
+/** Every channel of a stored per-axis encoding (v3 DataEncoding, v4 AxisFxpData), exact float32. */
+export function perChannelEncoding(grids: readonly RawGrid[], axis: number, at: Location): TensorEncoding {
+  return {
+    layout: 'per-channel',
+    axis,
+    channelCount: grids.length,
+    channels: grids.map((g, i) => toEncoding(g, at, FLOAT32, i)),
+    allChannelsPresent: true,
+  };
+}
+
 /** Collects diagnostics with the default severity of their code. */
 export class DiagnosticList {
   readonly items: Diagnostic[] = [];

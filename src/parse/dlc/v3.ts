@@ -13,7 +13,7 @@
 import type { Location, OpParam, TensorEncoding } from '../../model.js';
 import { FlatBuffer, type ByteSource } from './flatbuffer.js';
 import { attrText, children, findAttr, numberOf, readAttrs, type Attr } from './attributes.js';
-import { FLOAT32, toEncoding, type DiagnosticList, type RawGrid } from './build.js';
+import { FLOAT32, perChannelEncoding, toEncoding, type DiagnosticList, type RawGrid } from './build.js';
 import { dumpTypeName, type Layer1x, type Param1x } from './graph1x.js';
 
 function isArrayAttr(a: Attr | undefined): boolean {
@@ -38,13 +38,7 @@ function encodingFromGrids(grids: readonly RawGrid[], axis: number, at: Location
   if (axis < 0 || grids.length === 1) {
     return { layout: 'per-tensor', channels: [toEncoding(grids[0]!, at, FLOAT32)], allChannelsPresent: true };
   }
-  return {
-    layout: 'per-channel',
-    axis,
-    channelCount: grids.length,
-    channels: grids.map((g, i) => toEncoding(g, at, FLOAT32, i)),
-    allChannelsPresent: true,
-  };
+  return perChannelEncoding(grids, axis, at);
 }
 
 /** Encodings per output index from a layer's (or a param tensor's) attributes. */

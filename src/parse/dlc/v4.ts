@@ -16,6 +16,7 @@ import type { Graph, Location, OpParam, TensorEncoding } from '../../model.js';
 import { FlatBuffer, type Table } from './flatbuffer.js';
 import {
   FLOAT32,
+  perChannelEncoding,
   QnnGraphBuilder,
   qnnDtypeName,
   tensorTypeName,
@@ -45,14 +46,7 @@ function fxp(t: Table): RawGrid {
 }
 
 function perAxis(grids: readonly RawGrid[], axis: number, at: Location, extra: Partial<TensorEncoding>): TensorEncoding {
-  return {
-    layout: 'per-channel',
-    axis,
-    channelCount: grids.length,
-    channels: grids.map((g, i) => toEncoding(g, at, FLOAT32, i)),
-    allChannelsPresent: true,
-    ...extra,
-  };
+  return { ...perChannelEncoding(grids, axis, at), ...extra };
 }
 
 function layoutInfo(entries: [string, number][]): ReadonlyMap<string, number> {
