@@ -12,7 +12,7 @@
 //          --dir PATH (where to generate; default a fresh directory under the OS temp dir)
 //          --show-format csv (the `show` output format; `table` renders through cli-table3, whose
 //          layout is quadratic in rows: 127 s for the 10 MB dump when measured, so not the default)
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -38,6 +38,7 @@ const sizes = option('sizes', '10,50,200').split(',').map(Number).filter((n) => 
 const repeat = Math.max(1, Number(option('repeat', '1')));
 const keep = process.argv.includes('--keep');
 const dir = option('dir', undefined) ?? mkdtempSync(join(tmpdir(), 'dlcverify-bench-'));
+mkdirSync(dir, { recursive: true });
 if (resolve(dir).startsWith(REPO + '/')) {
   console.error(`bench: refusing to generate inside the repository (${dir})`);
   process.exit(2);

@@ -3,7 +3,7 @@
  * `main` wires the real process. Exit codes: 0 verified, 1 verification failed, 2 could not verify.
  */
 import yargs from 'yargs';
-import { openInput, fileExists, writeTextFile } from './io.js';
+import { openInput, fileExists, readSourceAside, writeTextFile } from './io.js';
 import { InputError } from './model.js';
 import type { CliIo, CommonOptions } from './commands/context.js';
 import { runShow } from './commands/show.js';
@@ -60,10 +60,10 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   let exitCode = 0;
   let wantedFormat = 'table';
   // Each command gets an io with the progress line (TTY stderr, table format, not --quiet only).
-  const run = (options: CommonOptions, f: (commandIo: CliIo) => number): void => {
+  const run = async (options: CommonOptions, f: (commandIo: CliIo) => number | Promise<number>): Promise<void> => {
     const progress = withProgress(io, options);
     try {
-      exitCode = f(progress.io);
+      exitCode = await f(progress.io);
     } finally {
       progress.finish();
     }
@@ -207,6 +207,7 @@ function realIo(): CliIo {
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     now: () => performance.now(),
+    readSourceAside,
   };
 }
 

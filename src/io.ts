@@ -4,7 +4,11 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync, writeFileSync, writeSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isAscii } from 'node:buffer';
-import { InputError, type InputFile } from './model.js';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { InputError, type InputFile, type SourceSet } from './model.js';
+import type { PendingSource } from './commands/context.js';
+import type { AsideAnswer, AsideRequest } from './io-worker.js';
 
 const HEAD_BYTES = 64 * 1024;
 /**
@@ -127,4 +131,45 @@ export function writeTextFile(path: string, content: string | Iterable<string>):
   } finally {
     closeSync(fd);
   }
+}
+
+const WORKER_SCRIPT = new URL('./io-worker.js', import.meta.url);
+
+/**
+ * Starts reading a source file on a worker thread (io-worker.ts) and returns at once; undefined
+ * where the compiled worker script is not beside this module (running from the TypeScript sources
+ * under a test runner): the caller then reads the source itself.
+ */
+export function readSourceAside(path: string): PendingSource | undefined {
+  if (WORKER_SCRIPT.protocol !== 'file:' || !existsSync(fileURLToPath(WORKER_SCRIPT))) return undefined;
+  const kibRead = new SharedArrayBuffer(4);
+  const request: AsideRequest = { path, kibRead };
+  const worker = new Worker(WORKER_SCRIPT, { workerData: request });
+  let cancelled = false;
+  const result = new Promise<SourceSet>((resolve, reject) => {
+    let answered = false;
+    worker.once('message', (answer: AsideAnswer) => {
+      answered = true;
+      // The worker's heap (the file's parse garbage) goes as soon as the answer is here.
+      void worker.terminate();
+      if ('source' in answer) resolve(answer.source);
+      else if ('inputError' in answer) reject(new InputError(answer.inputError.code, answer.inputError.message, answer.inputError.at));
+      else reject(new Error(`reading ${path} on a worker thread failed: ${answer.bug}`));
+    });
+    worker.once('error', (err) => {
+      if (!cancelled) reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!answered && !cancelled) reject(new Error(`the worker thread reading ${path} stopped (exit code ${code}) without an answer`));
+    });
+  });
+  const counter = new Int32Array(kibRead);
+  return {
+    result,
+    bytesRead: () => Atomics.load(counter, 0) * 1024,
+    cancel: () => {
+      cancelled = true;
+      void worker.terminate();
+    },
+  };
 }

@@ -9,7 +9,7 @@
  * Pure: the clock and the output stream are injected through CliIo, so tests run it without a real terminal.
  */
 import type { InputFile } from './model.js';
-import type { CliIo, CommonOptions } from './commands/context.js';
+import type { CliIo, CommonOptions, PendingSource } from './commands/context.js';
 
 export const PROGRESS_DELAY_MS = 1000;
 export const PROGRESS_INTERVAL_MS = 100;
@@ -87,7 +87,30 @@ export class ProgressLine {
     };
   }
 
-  private begin(input: InputFile): void {
+  /**
+   * The same pending read, its progress drawn every `intervalMs` while something waits for it (a
+   * source read on a worker thread: this thread is free once the model is parsed).
+   */
+  trackAside(name: string, pending: PendingSource, size: number): PendingSource {
+    const timer = setInterval(() => {
+      this.label = name;
+      this.total = size;
+      this.advance(Math.min(pending.bytesRead(), size));
+    }, this.intervalMs);
+    timer.unref();
+    const stop = (): void => clearInterval(timer);
+    pending.result.then(stop, stop);
+    return {
+      result: pending.result,
+      bytesRead: () => pending.bytesRead(),
+      cancel: () => {
+        stop();
+        pending.cancel();
+      },
+    };
+  }
+
+  private begin(input: Pick<InputFile, 'name' | 'size'>): void {
     this.label = input.name;
     this.done = 0;
     this.total = input.size;
@@ -132,6 +155,14 @@ export function withProgress(io: CliIo, options: Pick<CommonOptions, 'quiet' | '
     io: {
       ...io,
       openInput: (path) => line.track(io.openInput(path)),
+      ...(io.readSourceAside === undefined
+        ? {}
+        : {
+            readSourceAside: (path: string) => {
+              const pending = io.readSourceAside!(path);
+              return pending === undefined ? undefined : line.trackAside(path, pending, io.openInput(path).size);
+            },
+          }),
       stdout: (text) => {
         line.clear();
         io.stdout(text);

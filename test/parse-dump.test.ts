@@ -10,7 +10,7 @@ import { InputError, type DlcModel, type Tensor } from '../src/model.js';
 import { parseDump } from '../src/parse/dump/index.js';
 import { parsePrintedNumber } from '../src/parse/dump/numbers.js';
 import { parseCommand } from '../src/parse/dump/commands.js';
-import { classifyParam1x, classifyParam2x, parseEncodingBody } from '../src/parse/dump/encoding-line.js';
+import { classifyParam1x, classifyParam2x, EncodingFields, readEncodingBody } from '../src/parse/dump/encoding-line.js';
 import { CsvRecords } from '../src/parse/dump/csv.js';
 import { splitTextRow } from '../src/parse/dump/table.js';
 import { parseTensorCell } from '../src/parse/dump/cells.js';
@@ -84,13 +84,13 @@ describe('encoding entries', () => {
     const entry = classifyParam1x(line);
     expect(entry).toMatchObject({ kind: 'layer-encoding', what: 'weight', index: 0 });
     if (entry.kind !== 'layer-encoding') throw new Error('unreachable');
-    const body = parseEncodingBody(line, entry.bodyStart, 'fixed');
-    expect(body.ok).toBe(true);
-    if (!body.ok) return;
-    expect(body.fields.bitwidth).toBe(32);
-    expect(body.fields.min).toEqual({ value: -0.029826, precision: { style: 'fixed', decimals: 6 } });
-    expect(body.fields.scale).toEqual({ value: 0, precision: { style: 'fixed', decimals: 6 } });
-    expect(body.fields.offset.value).toBe(-2147483648);
+    const fields = new EncodingFields();
+    expect(readEncodingBody(line, entry.bodyStart, 'fixed', fields)).toBeUndefined();
+    expect(fields.bitwidth).toBe(32);
+    expect({ ...fields.min }).toEqual({ value: -0.029826, precision: { style: 'fixed', decimals: 6 } });
+    expect({ ...fields.scale }).toEqual({ value: 0, precision: { style: 'fixed', decimals: 6 } });
+    expect(fields.offset.value).toBe(-2147483648);
+    expect(fields.unknownKeys).toBeUndefined();
   });
 
   it('classifies 2.x named encodings cut from the right (names with spaces, colons, parentheses)', () => {
@@ -109,10 +109,22 @@ describe('encoding entries', () => {
 
   it('classifies `weight encoding 1` and says why a body is unreadable', () => {
     expect(classifyParam1x('weight encoding 1: min 0, max 1, delta 0.1, offset 0 bitwidth 8')).toMatchObject({ kind: 'layer-encoding', what: 'weight', index: 1 });
-    const bad = parseEncodingBody('bitwidth 8, min 0.0, max x', 0, 'fixed');
-    expect(bad.ok).toBe(false);
-    const missing = parseEncodingBody('bitwidth 8, min 0.0, max 1.0', 0, 'fixed');
-    expect(missing).toMatchObject({ ok: false, why: expect.stringContaining('scale') });
+    const fields = new EncodingFields();
+    expect(readEncodingBody('bitwidth 8, min 0.0, max x', 0, 'fixed', fields)).toBe('`x` after `max` is not a number');
+    expect(readEncodingBody('bitwidth 8, min 0.0, max 1.0', 0, 'fixed', fields)).toBe('missing scale/delta, offset');
+    expect(readEncodingBody('bitwidth 8, min 0.0, max 1.0, scale', 0, 'fixed', fields)).toBe('no value after `scale`');
+    expect(readEncodingBody('bitwidth 8.5, min 0.0', 0, 'fixed', fields)).toBe('bitwidth `8.5` is not an integer');
+  });
+
+  it('reuses one EncodingFields: every read starts clean and the last value of a repeated key wins', () => {
+    const fields = new EncodingFields();
+    expect(readEncodingBody('bitwidth 8, min -1.0, max 1.0, scale 0.5, offset -2.0, zp 3.0', 0, 'fixed', fields)).toBeUndefined();
+    expect(fields.unknownKeys).toEqual(['zp']);
+    expect(readEncodingBody('bitwidth 16, min -2.00, max 2.0, scale 0.25, offset -4.0, min -3.000', 0, 'fixed', fields)).toBeUndefined();
+    expect(fields.unknownKeys).toBeUndefined();
+    expect(fields.bitwidth).toBe(16);
+    expect({ ...fields.min }).toEqual({ value: -3, precision: { style: 'fixed', decimals: 3 } });
+    expect(readEncodingBody('bitwidth 8, min -1.0, max 1.0, scale 0.5, zp x', 0, 'fixed', fields)).toBe('`x` after `zp` is not a number');
   });
 });
 

@@ -2,7 +2,7 @@
  * What a command may do to the outside world. cli.ts builds the real one from io.ts; tests build
  * one in memory (`runCli(args, io)`), so every command runs in-process under test.
  */
-import type { InputFile } from '../model.js';
+import type { InputFile, SourceSet } from '../model.js';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -19,6 +19,21 @@ export interface CliIo {
   readonly stderrIsTTY: boolean;
   /** Milliseconds from any fixed origin: drives the progress line (tests inject a fake clock). */
   readonly now?: () => number;
+  /**
+   * Starts reading a source on another thread and returns at once (the model is parsed on this
+   * one meanwhile); absent, or returning undefined, where that is not possible: read it here.
+   */
+  readonly readSourceAside?: (path: string) => PendingSource | undefined;
+}
+
+/** A source being read elsewhere. */
+export interface PendingSource {
+  /** The source; rejects with its InputError (a bug as a plain Error). */
+  readonly result: Promise<SourceSet>;
+  /** Bytes of the file read so far (for the progress line). */
+  bytesRead(): number;
+  /** Stops the read (the model failed first); `result` then never settles. */
+  cancel(): void;
 }
 
 /** Options every command shares, as parsed by cli.ts. */

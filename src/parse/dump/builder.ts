@@ -32,7 +32,7 @@ import type {
 import { cellStyle, parseTensorCell, type CellStyle, type TensorCell } from './cells.js';
 import { parseCommand } from './commands.js';
 import type { DiagnosticSink } from './diagnostics.js';
-import { classifyParam1x, classifyParam2x, parseEncodingBody, type EncodingFields, type ParamEntry } from './encoding-line.js';
+import { classifyParam1x, classifyParam2x, EncodingFields, readEncodingBody, type ParamEntry } from './encoding-line.js';
 import type { NumberStyle } from './numbers.js';
 
 type HeaderKind = 'for-nocolon' | 'for' | 'of' | 'none';
@@ -189,6 +189,8 @@ export class DumpBuilder {
   private converterVersion: string | undefined;
   private readonly other = new Map<string, string>();
   private readonly pool = new Map<string, string>();
+  /** Where every encoding body is read (copied into a DumpEncoding right after). */
+  private readonly fields = new EncodingFields();
 
   constructor(
     private readonly file: string,
@@ -455,9 +457,9 @@ export class DumpBuilder {
     const info = cells[3];
     let encoding: Encoding | undefined;
     if (info !== undefined && info !== '' && !info.startsWith('No encoding info')) {
-      const body = parseEncodingBody(info, 0, 'fixed');
-      if (body.ok) encoding = this.makeEncoding(body.fields, undefined, line);
-      else this.diags.add('DUMP_UNPARSED_ENCODING', `I/O table encoding of \`${name}\`: ${body.why}`, line);
+      const why = readEncodingBody(info, 0, 'fixed', this.fields);
+      if (why === undefined) encoding = this.makeEncoding(undefined, line);
+      else this.diags.add('DUMP_UNPARSED_ENCODING', `I/O table encoding of \`${name}\`: ${why}`, line);
     }
     const row: IoRow = { name: keep(name), dims: keep(cells[1] ?? ''), dtype: this.intern(cells[2] ?? ''), ...(encoding === undefined ? {} : { encoding }), at: { file: this.file, line } };
     (which === 'inputs' ? graph.inputs : graph.outputs).push(row);
@@ -544,11 +546,13 @@ export class DumpBuilder {
     return t;
   }
 
-  private makeEncoding(fields: EncodingFields, channel: number | undefined, line: number): Encoding {
-    if (fields.unknownKeys.length > 0) {
-      this.diags.add('DUMP_UNPARSED_ENCODING', `unknown key(s) ${fields.unknownKeys.map((k) => `\`${k}\``).join(', ')} in an encoding: ignored`, line);
+  /** The encoding `readEncodingBody` just read into `this.fields`. */
+  private makeEncoding(channel: number | undefined, line: number): Encoding {
+    const unknownKeys = this.fields.unknownKeys;
+    if (unknownKeys !== undefined) {
+      this.diags.add('DUMP_UNPARSED_ENCODING', `unknown key(s) ${unknownKeys.map((k) => `\`${k}\``).join(', ')} in an encoding: ignored`, line);
     }
-    return new DumpEncoding(fields, channel, this.file, line);
+    return new DumpEncoding(this.fields, channel, this.file, line);
   }
 
   private setEncoding(t: MutTensor, enc: TensorEncoding, line: number, where: string): void {
@@ -593,15 +597,15 @@ export class DumpBuilder {
       const entry = classifyParam2x(p.text);
       if (entry.kind === 'named-encoding') {
         if (entry.channel === undefined || channels?.tensor !== entry.tensor) flushChannels();
-        const body = parseEncodingBody(p.text, entry.bodyStart, 'fixed');
-        if (!body.ok) {
-          this.diags.add('DUMP_UNPARSED_ENCODING', `encoding of \`${entry.tensor}\`: ${body.why}`, p.line);
+        const why = readEncodingBody(p.text, entry.bodyStart, 'fixed', this.fields);
+        if (why !== undefined) {
+          this.diags.add('DUMP_UNPARSED_ENCODING', `encoding of \`${entry.tensor}\`: ${why}`, p.line);
           continue;
         }
         if (this.encodingColonStyle === undefined && entry.channel === undefined) {
           this.encodingColonStyle = p.text.startsWith(' : ', entry.bodyStart - 3) ? '2.12' : '2.5';
         }
-        const encoding = this.makeEncoding(body.fields, entry.channel, p.line);
+        const encoding = this.makeEncoding(entry.channel, p.line);
         if (entry.channel === undefined) {
           const t = this.tensorByName(graph, entry.tensor, op, p.line);
           this.setEncoding(t, { layout: 'per-tensor', channels: [encoding], allChannelsPresent: true }, p.line, `op \`${op.name}\``);
@@ -641,13 +645,13 @@ export class DumpBuilder {
     for (const p of op.params) {
       const entry = classifyParam1x(p.text);
       if (entry.kind === 'layer-encoding') {
-        const body = parseEncodingBody(p.text, entry.bodyStart, this.numberStyle);
-        if (!body.ok) {
-          this.diags.add('DUMP_UNPARSED_ENCODING', `${entry.what} encoding of layer \`${op.name}\`: ${body.why}`, p.line);
+        const why = readEncodingBody(p.text, entry.bodyStart, this.numberStyle, this.fields);
+        if (why !== undefined) {
+          this.diags.add('DUMP_UNPARSED_ENCODING', `${entry.what} encoding of layer \`${op.name}\`: ${why}`, p.line);
           if (entry.what === 'output') outputIndex++;
           continue;
         }
-        const encoding = this.makeEncoding(body.fields, undefined, p.line);
+        const encoding = this.makeEncoding(undefined, p.line);
         const perTensor: TensorEncoding = { layout: 'per-tensor', channels: [encoding], allChannelsPresent: true };
         if (entry.what === 'output') {
           const name = outputs[outputIndex++];

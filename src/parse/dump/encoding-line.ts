@@ -14,21 +14,22 @@
  *
  * Scanners, not regexes: a Parameters cell can be very long in a pathological file.
  */
-import type { PrintedNumber } from '../../model.js';
-import { parsePrintedNumber, type NumberStyle } from './numbers.js';
+import { NumberSlot, scanPrintedNumber, type NumberStyle } from './numbers.js';
 
-export interface EncodingFields {
-  readonly bitwidth: number;
-  readonly min: PrintedNumber;
-  readonly max: PrintedNumber;
-  readonly scale: PrintedNumber;
-  readonly offset: PrintedNumber;
+/**
+ * The fields of one encoding body, filled in place by `readEncodingBody`: one per parse, reused for
+ * every line (a 200 MB dump has hundreds of thousands of encoding lines; objects per line were
+ * most of the parser's garbage). Copy what you keep before the next read.
+ */
+export class EncodingFields {
+  bitwidth = 0;
+  readonly min = new NumberSlot();
+  readonly max = new NumberSlot();
+  readonly scale = new NumberSlot();
+  readonly offset = new NumberSlot();
   /** Keys that were not understood (kept out of the encoding; the caller reports them). */
-  readonly unknownKeys: readonly string[];
+  unknownKeys: string[] | undefined;
 }
-
-/** Either the fields, or why the body could not be read. */
-export type BodyResult = { readonly ok: true; readonly fields: EncodingFields } | { readonly ok: false; readonly why: string };
 
 function isSpaceOrComma(c: number): boolean {
   return c === 32 || c === 44 || c === 9;
@@ -55,29 +56,51 @@ const enum Key {
   Unknown,
 }
 
-/** The key in `text[start, end)`, compared in place (no slice per key on hot paths). */
+/**
+ * The key in `text[start, end)`, by length and character codes (no slice, no `startsWith` call:
+ * five keys on every one of hundreds of thousands of lines).
+ */
 function keyOf(text: string, start: number, end: number): Key {
-  const n = end - start;
-  const is = (word: string): boolean => n === word.length && text.startsWith(word, start);
-  if (is('min')) return Key.Min;
-  if (is('max')) return Key.Max;
-  if (is('scale') || is('delta')) return Key.Scale;
-  if (is('offset')) return Key.Offset;
-  if (is('bitwidth')) return Key.Bitwidth;
-  return Key.Unknown;
+  const c0 = text.charCodeAt(start);
+  switch (end - start) {
+    case 3:
+      // min, max
+      if (c0 === 109 /* m */) {
+        const c1 = text.charCodeAt(start + 1);
+        const c2 = text.charCodeAt(start + 2);
+        if (c1 === 105 /* i */ && c2 === 110 /* n */) return Key.Min;
+        if (c1 === 97 /* a */ && c2 === 120 /* x */) return Key.Max;
+      }
+      return Key.Unknown;
+    case 5:
+      // scale, delta (SNPE 1.x)
+      if (c0 === 115 /* s */ && sameChars(text, start + 1, 'cale')) return Key.Scale;
+      if (c0 === 100 /* d */ && sameChars(text, start + 1, 'elta')) return Key.Scale;
+      return Key.Unknown;
+    case 6:
+      return c0 === 111 /* o */ && sameChars(text, start + 1, 'ffset') ? Key.Offset : Key.Unknown;
+    case 8:
+      return c0 === 98 /* b */ && sameChars(text, start + 1, 'itwidth') ? Key.Bitwidth : Key.Unknown;
+    default:
+      return Key.Unknown;
+  }
+}
+
+/** `text` at `at` holds `word` (the caller checked the length). */
+function sameChars(text: string, at: number, word: string): boolean {
+  for (let i = 0; i < word.length; i++) if (text.charCodeAt(at + i) !== word.charCodeAt(i)) return false;
+  return true;
 }
 
 /**
  * Reads `key value` pairs separated by spaces and/or commas, in any order: the 1.x order
- * (`min, max, delta, offset bitwidth`) and the 2.x order (`bitwidth, min, max, scale, offset`).
+ * (`min, max, delta, offset bitwidth`) and the 2.x order (`bitwidth, min, max, scale, offset`),
+ * into `fields`. Returns undefined when all five were read, else why the body is unreadable.
  */
-export function parseEncodingBody(text: string, start: number, style: NumberStyle): BodyResult {
-  let bitwidth: number | undefined;
-  let min: PrintedNumber | undefined;
-  let max: PrintedNumber | undefined;
-  let scale: PrintedNumber | undefined;
-  let offset: PrintedNumber | undefined;
-  let unknownKeys: string[] | undefined;
+export function readEncodingBody(text: string, start: number, style: NumberStyle, fields: EncodingFields): string | undefined {
+  // Bit k set: key k was read (Key.Bitwidth … Key.Offset).
+  let seen = 0;
+  fields.unknownKeys = undefined;
   let i = start;
   const end = text.length;
   while (i < end) {
@@ -89,43 +112,40 @@ export function parseEncodingBody(text: string, start: number, style: NumberStyl
     while (i < end && text.charCodeAt(i) === 32) i++;
     const valueStart = i;
     while (i < end && !isSpaceOrComma(text.charCodeAt(i))) i++;
-    if (valueStart === i) return { ok: false, why: `no value after \`${text.slice(keyStart, valueStart).trim()}\`` };
+    if (valueStart === i) return `no value after \`${text.slice(keyStart, valueStart).trim()}\``;
     if (key === Key.Bitwidth) {
       const bw = digitsValue(text, valueStart, i) ?? Number(text.slice(valueStart, i));
-      if (!Number.isInteger(bw) || bw < 0) return { ok: false, why: `bitwidth \`${text.slice(valueStart, i)}\` is not an integer` };
-      bitwidth = bw;
+      if (!Number.isInteger(bw) || bw < 0) return `bitwidth \`${text.slice(valueStart, i)}\` is not an integer`;
+      fields.bitwidth = bw;
+      seen |= 1 << Key.Bitwidth;
       continue;
     }
-    const n = parsePrintedNumber(text, style, valueStart, i);
-    if (n === undefined) return { ok: false, why: `\`${text.slice(valueStart, i)}\` after \`${text.slice(keyStart, valueStart).trim()}\` is not a number` };
-    switch (key) {
-      case Key.Min:
-        min = n;
-        break;
-      case Key.Max:
-        max = n;
-        break;
-      case Key.Scale:
-        scale = n;
-        break;
-      case Key.Offset:
-        offset = n;
-        break;
-      default:
-        (unknownKeys ??= []).push(text.slice(keyStart, valueStart).trim());
+    if (key === Key.Unknown) {
+      (fields.unknownKeys ??= []).push(text.slice(keyStart, valueStart).trim());
+      if (!scanPrintedNumber(text, style, valueStart, i, UNKNOWN_VALUE)) return notANumber(text, keyStart, valueStart, i);
+      continue;
     }
+    const slot = key === Key.Min ? fields.min : key === Key.Max ? fields.max : key === Key.Scale ? fields.scale : fields.offset;
+    if (!scanPrintedNumber(text, style, valueStart, i, slot)) return notANumber(text, keyStart, valueStart, i);
+    seen |= 1 << key;
   }
-  if (bitwidth === undefined || min === undefined || max === undefined || scale === undefined || offset === undefined) {
-    const missing = [
-      bitwidth === undefined ? 'bitwidth' : '',
-      min === undefined ? 'min' : '',
-      max === undefined ? 'max' : '',
-      scale === undefined ? 'scale/delta' : '',
-      offset === undefined ? 'offset' : '',
-    ].filter((s) => s !== '');
-    return { ok: false, why: `missing ${missing.join(', ')}` };
-  }
-  return { ok: true, fields: { bitwidth, min, max, scale, offset, unknownKeys: unknownKeys ?? [] } };
+  if (seen === ALL_KEYS) return undefined;
+  const missing = [
+    (seen & (1 << Key.Bitwidth)) === 0 ? 'bitwidth' : '',
+    (seen & (1 << Key.Min)) === 0 ? 'min' : '',
+    (seen & (1 << Key.Max)) === 0 ? 'max' : '',
+    (seen & (1 << Key.Scale)) === 0 ? 'scale/delta' : '',
+    (seen & (1 << Key.Offset)) === 0 ? 'offset' : '',
+  ].filter((s) => s !== '');
+  return `missing ${missing.join(', ')}`;
+}
+
+const ALL_KEYS = (1 << Key.Bitwidth) | (1 << Key.Min) | (1 << Key.Max) | (1 << Key.Scale) | (1 << Key.Offset);
+/** Where the value of an unknown key is checked (and dropped). */
+const UNKNOWN_VALUE = new NumberSlot();
+
+function notANumber(text: string, keyStart: number, valueStart: number, valueEnd: number): string {
+  return `\`${text.slice(valueStart, valueEnd)}\` after \`${text.slice(keyStart, valueStart).trim()}\` is not a number`;
 }
 
 /** What one Parameters entry is. */

@@ -15,8 +15,10 @@ import type { Precision, PrintedNumber } from '../../model.js';
 /** How a family prints its numbers: fixed decimals (read from the text) or `%.4g`. */
 export type NumberStyle = 'fixed' | 'g4';
 
+/** One shared Precision per decimals/digits count (a pathological 100,000-digit number gets its own). */
 const FIXED: Precision[] = [];
 function fixed(decimals: number): Precision {
+  if (decimals > 40) return Object.freeze({ style: 'fixed', decimals }) as Precision;
   let p = FIXED[decimals];
   if (p === undefined) {
     p = Object.freeze({ style: 'fixed', decimals }) as Precision;
@@ -24,7 +26,17 @@ function fixed(decimals: number): Precision {
   }
   return p;
 }
-const SIGNIFICANT_4: Precision = Object.freeze({ style: 'significant', digits: 4 }) as Precision;
+const SIGNIFICANT: Precision[] = [];
+function significantPrecision(digits: number): Precision {
+  if (digits > 40) return Object.freeze({ style: 'significant', digits }) as Precision;
+  let p = SIGNIFICANT[digits];
+  if (p === undefined) {
+    p = Object.freeze({ style: 'significant', digits }) as Precision;
+    SIGNIFICANT[digits] = p;
+  }
+  return p;
+}
+const SIGNIFICANT_4 = significantPrecision(4);
 
 /** Exact powers of ten (10^0 … 10^22 are exact doubles). */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
@@ -40,7 +52,23 @@ function isDigit(c: number): boolean {
  * `g4` style: always 4 significant digits, whatever trailing zeros `%g` removed.
  */
 export function parsePrintedNumber(text: string, style: NumberStyle, start = 0, end = text.length): PrintedNumber | undefined {
-  if (start >= end) return undefined;
+  const slot = new NumberSlot();
+  return scanPrintedNumber(text, style, start, end, slot) ? { value: slot.value, precision: slot.precision } : undefined;
+}
+
+/** Where `scanPrintedNumber` writes a number: reused across calls (no object per number read). */
+export class NumberSlot {
+  value = 0;
+  precision: Precision = fixed(0);
+}
+
+/**
+ * `parsePrintedNumber` into a reused slot: true when `text[start, end)` is one printed number
+ * (then `slot` holds it), false otherwise (then `slot` is unspecified). The hot path of the dump
+ * parser: four numbers per encoding line, hundreds of thousands of lines.
+ */
+export function scanPrintedNumber(text: string, style: NumberStyle, start: number, end: number, slot: NumberSlot): boolean {
+  if (start >= end) return false;
   let i = start;
   let negative = false;
   const first = text.charCodeAt(i);
@@ -48,15 +76,17 @@ export function parsePrintedNumber(text: string, style: NumberStyle, start = 0, 
     negative = first === 45;
     i++;
   }
-  if (i >= end) return undefined;
+  if (i >= end) return false;
   const c0 = text.charCodeAt(i);
   if (!isDigit(c0) && c0 !== 46 /* . */) {
     // inf / nan (glibc prints `-nan` too); case-insensitive for `INF`/`NaN` from other printers.
     const word = text.slice(i, end).toLowerCase();
     const precision = style === 'g4' ? SIGNIFICANT_4 : fixed(0);
-    if (word === 'inf' || word === 'infinity') return { value: negative ? -Infinity : Infinity, precision };
-    if (word === 'nan') return { value: Number.NaN, precision };
-    return undefined;
+    slot.precision = precision;
+    if (word === 'inf' || word === 'infinity') slot.value = negative ? -Infinity : Infinity;
+    else if (word === 'nan') slot.value = Number.NaN;
+    else return false;
+    return true;
   }
   // The digits are accumulated as they are scanned: with at most 15 significant digits (every
   // `%.12f` value below 1000, every `%.4g`) and no exponent, mantissa / 10^decimals is the correctly
@@ -88,7 +118,7 @@ export function parsePrintedNumber(text: string, style: NumberStyle, start = 0, 
       decimals++;
     }
   }
-  if (intDigits + decimals === 0) return undefined;
+  if (intDigits + decimals === 0) return false;
   let hasExponent = false;
   if (i < end && (text.charCodeAt(i) === 101 || text.charCodeAt(i) === 69) /* e E */) {
     hasExponent = true;
@@ -99,20 +129,22 @@ export function parsePrintedNumber(text: string, style: NumberStyle, start = 0, 
       i++;
       expDigits++;
     }
-    if (expDigits === 0) return undefined;
+    if (expDigits === 0) return false;
   }
-  if (i !== end) return undefined;
+  if (i !== end) return false;
   let value: number;
   if (!hasExponent && significant <= 15 && decimals <= 22) {
     const magnitude = mantissa / POW10[decimals]!;
     value = negative ? -magnitude : magnitude;
   } else {
     value = Number(text.slice(start, end));
-    if (Number.isNaN(value)) return undefined;
+    if (Number.isNaN(value)) return false;
   }
-  if (style === 'g4') return { value, precision: SIGNIFICANT_4 };
-  if (hasExponent) return { value, precision: { style: 'significant', digits: significantDigits(text, start, end) } };
-  return { value, precision: fixed(decimals) };
+  slot.value = value;
+  if (style === 'g4') slot.precision = SIGNIFICANT_4;
+  else if (hasExponent) slot.precision = significantPrecision(significantDigits(text, start, end));
+  else slot.precision = fixed(decimals);
+  return true;
 }
 
 /** Significant digits of a mantissa (`1.250e-05` -> 4), for the rare exponent in a fixed family. */

@@ -48,11 +48,16 @@ export function splitTextRow(line: string): string[] | undefined {
   }
 }
 
-/** `line[start, end)` without its one leading space and its trailing padding. */
+/** `line[start, end)` without its one leading space and its trailing padding (one slice, no trim copy). */
 function cell(line: string, start: number, end: number): string {
   if (line.charCodeAt(start) === 32) start++;
-  if (start >= end) return '';
-  return line.slice(start, end).trimEnd();
+  while (end > start && isTrailingBlank(line.charCodeAt(end - 1))) end--;
+  return start >= end ? '' : line.slice(start, end);
+}
+
+/** What `trimEnd` removes from a cell: the padding, and any other white space. */
+function isTrailingBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 10 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
 }
 
 function isBlank(line: string, start: number, end: number): boolean {
