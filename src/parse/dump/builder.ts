@@ -189,13 +189,16 @@ export class DumpBuilder {
   private converterVersion: string | undefined;
   private readonly other = new Map<string, string>();
   private readonly pool = new Map<string, string>();
-  /** Where every encoding body is read (copied into a DumpEncoding right after). */
+  /** Where every encoding body is read (copied into the store right after). */
   private readonly fields = new EncodingFields();
+  private readonly encodings: EncodingStore;
 
   constructor(
     private readonly file: string,
     private readonly diags: DiagnosticSink,
-  ) {}
+  ) {
+    this.encodings = new EncodingStore(file);
+  }
 
   get hasStarted(): boolean {
     return this.started;
@@ -331,6 +334,22 @@ export class DumpBuilder {
     if (t.kind === 'ops') this.opRow(t.columns, cells, line);
     else if (t.kind === 'io') this.ioRow(t.which, t.columns, cells, line);
     else this.reportUnreadEncoding(cells, line);
+  }
+
+  /**
+   * Inside an op whose table ends with its Parameters column: the number of cells before it (text
+   * mode then hands continuation rows holding only a Parameters entry to `paramRow`, unsplit).
+   */
+  get blankCellsBeforeParams(): number | undefined {
+    const t = this.table;
+    if (t === undefined || t.kind !== 'ops' || this.op === undefined || t.columns.params !== t.columns.count - 1) return undefined;
+    return t.columns.count - 1;
+  }
+
+  /** A continuation row whose cells are all blank but its (non-blank) Parameters: what `row` does with it. */
+  paramRow(param: string, line: number): void {
+    this.table!.rows++;
+    this.op!.params.push({ text: param, line });
   }
 
   /** A row of a table that is not read (damaged header, unknown table) may still hold an encoding: say so, per line. */
@@ -552,7 +571,7 @@ export class DumpBuilder {
     if (unknownKeys !== undefined) {
       this.diags.add('DUMP_UNPARSED_ENCODING', `unknown key(s) ${unknownKeys.map((k) => `\`${k}\``).join(', ')} in an encoding: ignored`, line);
     }
-    return new DumpEncoding(this.fields, channel, this.file, line);
+    return this.encodings.add(this.fields, channel, line);
   }
 
   private setEncoding(t: MutTensor, enc: TensorEncoding, line: number, where: string): void {
@@ -868,54 +887,104 @@ function holdsEncoding(text: string): boolean {
   );
 }
 
+/** What encodings printed alike share: the file and how each number was printed (a handful per dump). */
+interface EncodingShape {
+  readonly file: string;
+  readonly min: Precision;
+  readonly max: Precision;
+  readonly scale: Precision;
+  readonly offset: Precision;
+}
+
+/** Distinct shapes kept for sharing; a pathological dump with more gets one per encoding beyond. */
+const MAX_SHAPES = 64;
+/** Encodings per page of numbers: the first page is small (most dumps are), each next one twice as big, up to this. */
+const MAX_PAGE_ENCODINGS = 8192;
+const FIRST_PAGE_ENCODINGS = 64;
+
 /**
- * A dump encoding stored flat: the four numbers as doubles next to their (shared) precisions and the
- * line number, with the `PrintedNumber` and `Location` objects of the `Encoding` contract made when
- * read. A 200 MB dump holds hundreds of thousands of channel encodings; five small objects each
- * (four numbers and a location) were half of the model's memory.
+ * Where a dump's encodings keep their numbers: float64 pages of (min, max, scale, offset), and the
+ * shapes they share. A 200 MB dump holds hundreds of thousands of channel encodings; four boxed
+ * doubles and a location object each were half of the model's memory and most of the parser's
+ * garbage-collection work.
+ */
+class EncodingStore {
+  private page = new Float64Array(FIRST_PAGE_ENCODINGS * 4);
+  private used = 0;
+  private readonly shapes: EncodingShape[] = [];
+  private last: EncodingShape | undefined;
+
+  constructor(private readonly file: string) {}
+
+  /** A DumpEncoding of what `fields` holds now. */
+  add(fields: EncodingFields, channel: number | undefined, line: number): DumpEncoding {
+    if (this.used * 4 === this.page.length) {
+      this.page = new Float64Array(Math.min(this.page.length * 2, MAX_PAGE_ENCODINGS * 4));
+      this.used = 0;
+    }
+    const page = this.page;
+    const slot = this.used * 4;
+    this.used++;
+    page[slot] = fields.min.value;
+    page[slot + 1] = fields.max.value;
+    page[slot + 2] = fields.scale.value;
+    page[slot + 3] = fields.offset.value;
+    return new DumpEncoding(fields.bitwidth, channel, this.shapeOf(fields), page, slot, line);
+  }
+
+  private shapeOf(fields: EncodingFields): EncodingShape {
+    const same = (s: EncodingShape | undefined): s is EncodingShape =>
+      s !== undefined &&
+      s.min === fields.min.precision &&
+      s.max === fields.max.precision &&
+      s.scale === fields.scale.precision &&
+      s.offset === fields.offset.precision;
+    if (same(this.last)) return this.last;
+    let shape = this.shapes.find(same);
+    if (shape === undefined) {
+      shape = { file: this.file, min: fields.min.precision, max: fields.max.precision, scale: fields.scale.precision, offset: fields.offset.precision };
+      if (this.shapes.length < MAX_SHAPES) this.shapes.push(shape);
+    }
+    this.last = shape;
+    return shape;
+  }
+}
+
+/**
+ * A dump encoding stored flat: its numbers in a page of the EncodingStore, how they were printed in
+ * a shared shape; the `PrintedNumber` and `Location` objects of the `Encoding` contract are made
+ * when read.
  */
 class DumpEncoding implements Encoding {
   readonly bitwidth: number;
   readonly channel?: number;
-  private readonly minValue: number;
-  private readonly maxValue: number;
-  private readonly scaleValue: number;
-  private readonly offsetValue: number;
-  private readonly minPrecision: Precision;
-  private readonly maxPrecision: Precision;
-  private readonly scalePrecision: Precision;
-  private readonly offsetPrecision: Precision;
-  private readonly file: string;
+  private readonly shape: EncodingShape;
+  private readonly page: Float64Array;
+  private readonly slot: number;
   private readonly line: number;
 
-  constructor(fields: EncodingFields, channel: number | undefined, file: string, line: number) {
-    this.bitwidth = fields.bitwidth;
+  constructor(bitwidth: number, channel: number | undefined, shape: EncodingShape, page: Float64Array, slot: number, line: number) {
+    this.bitwidth = bitwidth;
     if (channel !== undefined) this.channel = channel;
-    this.minValue = fields.min.value;
-    this.maxValue = fields.max.value;
-    this.scaleValue = fields.scale.value;
-    this.offsetValue = fields.offset.value;
-    this.minPrecision = fields.min.precision;
-    this.maxPrecision = fields.max.precision;
-    this.scalePrecision = fields.scale.precision;
-    this.offsetPrecision = fields.offset.precision;
-    this.file = file;
+    this.shape = shape;
+    this.page = page;
+    this.slot = slot;
     this.line = line;
   }
 
   get min(): PrintedNumber {
-    return { value: this.minValue, precision: this.minPrecision };
+    return { value: this.page[this.slot]!, precision: this.shape.min };
   }
   get max(): PrintedNumber {
-    return { value: this.maxValue, precision: this.maxPrecision };
+    return { value: this.page[this.slot + 1]!, precision: this.shape.max };
   }
   get scale(): PrintedNumber {
-    return { value: this.scaleValue, precision: this.scalePrecision };
+    return { value: this.page[this.slot + 2]!, precision: this.shape.scale };
   }
   get offset(): PrintedNumber {
-    return { value: this.offsetValue, precision: this.offsetPrecision };
+    return { value: this.page[this.slot + 3]!, precision: this.shape.offset };
   }
   get at(): Location {
-    return { file: this.file, line: this.line };
+    return { file: this.shape.file, line: this.line };
   }
 }

@@ -17,7 +17,7 @@ export type NumberStyle = 'fixed' | 'g4';
 
 /** One shared Precision per decimals/digits count (a pathological 100,000-digit number gets its own). */
 const FIXED: Precision[] = [];
-function fixed(decimals: number): Precision {
+export function fixed(decimals: number): Precision {
   if (decimals > 40) return Object.freeze({ style: 'fixed', decimals }) as Precision;
   let p = FIXED[decimals];
   if (p === undefined) {

@@ -48,6 +48,31 @@ export function splitTextRow(line: string): string[] | undefined {
   }
 }
 
+/** `\|(?: *\|){n}` per n: a row's opening bar and its first n cells, all blank. */
+const BLANK_CELLS: RegExp[] = [];
+
+/**
+ * The last cell of a row whose first `blankCells` cells are blank, or undefined when the row is
+ * not that (or that cell is blank too): the per-channel continuation rows of a big dump, which are
+ * seven blank cells and a Parameters entry,
+ *   `|     |                  |                   |  …  |          | w encoding for channel_1: bitwidth 8, … |`
+ * read with one regex instead of a cell at a time. Undefined means "split it with splitTextRow",
+ * which gives the same cells for every row this accepts.
+ */
+export function lastCellAfterBlanks(line: string, blankCells: number): string | undefined {
+  if (blankCells > MAX_CELLS) return undefined;
+  // Linear: each repetition is a run of spaces ended by the one character that is not a space.
+  const blanks = (BLANK_CELLS[blankCells] ??= new RegExp(`\\|(?: *\\|){${blankCells}}`, 'y'));
+  blanks.lastIndex = 0;
+  if (!blanks.test(line)) return undefined;
+  const start = blanks.lastIndex;
+  const bar = line.indexOf('|', start);
+  if (bar === -1) return undefined;
+  for (let i = bar + 1; i < line.length; i++) if (line.charCodeAt(i) !== 32) return undefined;
+  const last = cell(line, start, bar);
+  return last === '' ? undefined : last;
+}
+
 /** `line[start, end)` without its one leading space and its trailing padding (one slice, no trim copy). */
 function cell(line: string, start: number, end: number): string {
   if (line.charCodeAt(start) === 32) start++;

@@ -3,13 +3,21 @@
  * (`=` before each graph in 2.2x+); everything else is a header/footer line.
  */
 import type { DumpBuilder } from './builder.js';
-import { isBlankLine, isElision, separatorChar, splitTextRow } from './table.js';
+import { isBlankLine, isElision, lastCellAfterBlanks, separatorChar, splitTextRow } from './table.js';
 
 export function textLine(builder: DumpBuilder, line: string, lineNo: number): void {
   if (line.charCodeAt(0) === 124 /* | */) {
     if (line.length < 64 && isElision(line)) {
       builder.elision(lineNo);
       return;
+    }
+    const blankCells = builder.blankCellsBeforeParams;
+    if (blankCells !== undefined) {
+      const param = lastCellAfterBlanks(line, blankCells);
+      if (param !== undefined) {
+        builder.paramRow(param, lineNo);
+        return;
+      }
     }
     builder.row(splitTextRow(line) ?? [], lineNo, trimmedLength(line));
     return;
