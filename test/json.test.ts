@@ -288,6 +288,23 @@ describe('JsonReader streaming over a byte source', () => {
     );
   });
 
+  it('long numbers (Python float reprs, past the exact fast path) read exactly across text windows and refills', () => {
+    // 17 significant digits: every one takes the `Number(text)` path, whose text is sliced from a
+    // decoded 64 KiB window; 30,000 of them span several windows and many refills.
+    const texts = Array.from({ length: 30_000 }, (_, i) => `${i % 2 === 0 ? '-' : ''}0.${String(90071992547409930 + i * 7919).padStart(17, '0')}`);
+    const doc = `[${texts.join(', ')}]`;
+    const expected = texts.map(Number);
+    const read = (value: JsonValue | undefined) => (value as JsonArray).items;
+    expect(read((whole(doc) as { value: JsonValue }).value)).toEqual(expected);
+    for (const [lookahead, perRead] of [
+      [1000, 777],
+      [70_000, 1 << 20],
+    ] as const) {
+      const result = streamed(doc, lookahead, perRead) as { value: JsonValue };
+      expect(read(result.value).every((v, i) => Object.is(v, expected[i]))).toBe(true);
+    }
+  });
+
   it('walks members with their lines across windows, and keeps lines and columns of errors', () => {
     const doc = `{\n "a": [1, 2, 3],\n "b": {"c": "${'x'.repeat(100)}"},\n "d": 4\n "e": 5}`;
     const r = new JsonReader(source(doc, 3), 'f.json', { lookaheadBytes: 4 });

@@ -172,6 +172,9 @@ export interface JsonByteSource {
   readInto?(target: Uint8Array, targetOffset: number, length: number, offset: number): number;
 }
 
+/** Bytes decoded at a time for number text (see `textOf`). */
+const TEXT_WINDOW_BYTES = 64 * 1024;
+
 /** Bytes kept ahead of the reading position in streaming mode (doubled for a longer value). */
 const LOOKAHEAD_BYTES = 1024 * 1024;
 
@@ -202,6 +205,10 @@ export class JsonReader {
   private bytes: Uint8Array;
   /** A Node Buffer view of the same memory (no copy): native latin1 slicing for number text. */
   private view: Buffer | undefined;
+  /** `textOf`'s decoded text: `bytes[textStart, textStart + text.length)` of `textBytes`. */
+  private text = '';
+  private textStart = 0;
+  private textBytes: Uint8Array | undefined;
   /** Short ASCII keys seen before (direct-mapped): AIMET repeats `bitwidth`, `scale`, … millions of times. */
   private readonly keyCache: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
   /** Streaming only: the source, the file offset of the window's end, the window's storage. */
@@ -304,6 +311,21 @@ export class JsonReader {
       this.nonFiniteAt.length = nonFinite;
       this.lookahead *= 2;
     }
+  }
+
+  /**
+   * `bytes[start, end)` as text, sliced from a latin1 string of the bytes around it that is decoded
+   * once per 64 KiB: most numbers of an AIMET file have 16–17 significant digits (Python's float
+   * repr), too many for the exact fast path, and a native decode per number cost more than the
+   * parse itself.
+   */
+  private textOf(start: number, end: number): string {
+    if (start < this.textStart || end > this.textStart + this.text.length || this.textBytes !== this.bytes) {
+      this.textBytes = this.bytes;
+      this.textStart = start;
+      this.text = this.latin1(start, Math.min(this.bytes.length, Math.max(end, start + TEXT_WINDOW_BYTES)));
+    }
+    return this.text.slice(start - this.textStart, end - this.textStart);
   }
 
   private latin1(start: number, end: number): string {
@@ -745,7 +767,7 @@ export class JsonReader {
       if (exponent >= 0 && exponent <= 22) return negative ? -(mantissa * POW10[exponent]!) : mantissa * POW10[exponent]!;
       if (exponent < 0 && exponent >= -22) return negative ? -(mantissa / POW10[-exponent]!) : mantissa / POW10[-exponent]!;
     }
-    return Number(this.latin1(start, p));
+    return Number(this.textOf(start, p));
   }
 
   /**
