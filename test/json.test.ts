@@ -302,6 +302,13 @@ describe('JsonReader streaming over a byte source', () => {
     ] as const) {
       const result = streamed(doc, lookahead, perRead) as { value: JsonValue };
       expect(read(result.value).every((v, i) => Object.is(v, expected[i]))).toBe(true);
+      // Pulled one element at a time: the window moves between calls (the way sources are read).
+      const reader = new JsonReader(source(doc, perRead), 'f.json', { lookaheadBytes: lookahead });
+      const pulled: JsonValue[] = [];
+      reader.beginArray();
+      while (reader.nextItem()) pulled.push(reader.readValue());
+      expect(pulled.length).toBe(expected.length);
+      expect(pulled.every((v, i) => Object.is(v, expected[i]))).toBe(true);
     }
   });
 
