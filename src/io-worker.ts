@@ -8,7 +8,8 @@
  * for the progress line, which the main thread draws.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { InputErrorCode, InputFile, Location, SourceSet } from './model.js';
+import type { InputErrorCode, InputFile, Location } from './model.js';
+import type { PackedSourceSet } from './parse/source/transfer.js';
 
 export interface AsideRequest {
   readonly path: string;
@@ -17,7 +18,7 @@ export interface AsideRequest {
 }
 
 export type AsideAnswer =
-  | { readonly source: SourceSet }
+  | { readonly source: PackedSourceSet }
   | { readonly inputError: { readonly code: InputErrorCode; readonly message: string; readonly at?: Location } }
   | { readonly bug: string };
 
@@ -49,20 +50,26 @@ function counted(input: InputFile, kibRead: Int32Array): InputFile {
   };
 }
 
-async function answer(request: AsideRequest): Promise<AsideAnswer> {
+async function answer(request: AsideRequest): Promise<{ message: AsideAnswer; transfer: ArrayBuffer[] }> {
   try {
     // Loaded here, not at the top: a failure to load is answered like any other bug.
-    const [{ openInput }, { readSource }, { InputError }] = await Promise.all([import('./io.js'), import('./parse/load.js'), import('./model.js')]);
+    const [{ openInput }, { readSource }, { InputError }, { packSourceSet }] = await Promise.all([
+      import('./io.js'),
+      import('./parse/load.js'),
+      import('./model.js'),
+      import('./parse/source/transfer.js'),
+    ]);
     try {
-      return { source: readSource(counted(openInput(request.path), new Int32Array(request.kibRead))) };
+      const { packed, transfer } = packSourceSet(readSource(counted(openInput(request.path), new Int32Array(request.kibRead))));
+      return { message: { source: packed }, transfer };
     } catch (err) {
-      if (err instanceof InputError) return { inputError: { code: err.code, message: err.message, ...(err.at === undefined ? {} : { at: err.at }) } };
+      if (err instanceof InputError) return { message: { inputError: { code: err.code, message: err.message, ...(err.at === undefined ? {} : { at: err.at }) } }, transfer: [] };
       throw err;
     }
   } catch (err) {
-    return { bug: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+    return { message: { bug: err instanceof Error ? (err.stack ?? err.message) : String(err) }, transfer: [] };
   }
 }
 
 const port = parentPort;
-if (port !== null) void answer(workerData as AsideRequest).then((message) => port.postMessage(message));
+if (port !== null) void answer(workerData as AsideRequest).then(({ message, transfer }) => port.postMessage(message, transfer));

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { InputError, type InputFile, type SourceSet } from './model.js';
 import type { PendingSource } from './commands/context.js';
 import type { AsideAnswer, AsideRequest } from './io-worker.js';
+import { unpackSourceSet } from './parse/source/transfer.js';
 
 const HEAD_BYTES = 64 * 1024;
 /**
@@ -152,7 +153,7 @@ export function readSourceAside(path: string): PendingSource | undefined {
       answered = true;
       // The worker's heap (the file's parse garbage) goes as soon as the answer is here.
       void worker.terminate();
-      if ('source' in answer) resolve(answer.source);
+      if ('source' in answer) resolve(unpackSourceSet(answer.source));
       else if ('inputError' in answer) reject(new InputError(answer.inputError.code, answer.inputError.message, answer.inputError.at));
       else reject(new Error(`reading ${path} on a worker thread failed: ${answer.bug}`));
     });
