@@ -61,26 +61,30 @@ export function renderModel(model: DlcModel, options: ShowRenderOptions): string
 }
 
 /**
- * The same text as `renderModel`, in pieces to write one after the other: the table of an LLM
- * has a line per channel (hundreds of thousands), never held as one string.
+ * The same text as `renderModel`, in pieces to write one after the other: an LLM has hundreds of
+ * thousands of encodings, one per channel, and no format holds its rows as one string or one array.
  */
 export function renderModelChunks(model: DlcModel, options: ShowRenderOptions): Iterable<string> {
   const graphs = selectGraphs(model, options.graph);
-  const rows = encodingRows(graphs);
   switch (options.format) {
     case 'json':
-      return [`${JSON.stringify(toJson(model, graphs, rows), null, 2)}\n`];
+      return chunked(jsonTexts(model, graphs));
     case 'csv':
-      return [toCsv(rows)];
+      return chunked(csvLines(graphs));
     case 'table':
-      return toTable(model, graphs, rows, options.color);
+      return chunked(tableLines(model, graphs, options.color));
     default:
       throw new InputError('USAGE', `show prints a model as table, json or csv, not ${options.format}`);
   }
 }
 
-/** Table lines per piece written. */
-const LINES_PER_CHUNK = 2000;
+/**
+ * Characters per piece written: well below V8's largest young-generation object (128 KB, and a
+ * string with any non-Latin-1 character takes two bytes each). A bigger piece goes straight to the
+ * old generation and stays until a full GC: at 2,000 rows a piece, `show --format json` of a 200 MB
+ * LLM dump peaked at 375 MB RSS; in pieces this size, at the 165 MB the model itself takes.
+ */
+const CHARS_PER_CHUNK = 32 * 1024;
 
 function selectGraphs(model: DlcModel, name: string | undefined): readonly Graph[] {
   if (name === undefined) return model.graphs;
@@ -92,8 +96,8 @@ function selectGraphs(model: DlcModel, name: string | undefined): readonly Graph
   return found;
 }
 
-function encodingRows(graphs: readonly Graph[]): EncodingRow[] {
-  const rows: EncodingRow[] = [];
+/** Every (tensor, channel) encoding of `graphs`, made one at a time as they are read. */
+function* encodingRows(graphs: readonly Graph[]): Generator<EncodingRow> {
   for (const graph of graphs) {
     const opTypes = new Map<string, string>();
     for (const op of graph.ops) opTypes.set(op.name, op.type);
@@ -102,10 +106,32 @@ function encodingRows(graphs: readonly Graph[]): EncodingRow[] {
       if (encoding === undefined) continue;
       const op = tensor.producer?.op ?? tensor.layer ?? tensor.consumers[0];
       const opType = tensor.producer?.type ?? (op === undefined ? undefined : opTypes.get(op));
-      for (const grid of encoding.channels) rows.push({ tensor, graph: graph.name, op, opType, encoding, grid });
+      for (const grid of encoding.channels) yield { tensor, graph: graph.name, op, opType, encoding, grid };
     }
   }
-  return rows;
+}
+
+/** How many rows `encodingRows` makes for one graph, without making them. */
+function encodingCount(graph: Graph): number {
+  let count = 0;
+  for (const tensor of graph.tensors.values()) count += tensor.encoding?.channels.length ?? 0;
+  return count;
+}
+
+/** `texts` glued into pieces of about `CHARS_PER_CHUNK` characters, in order. */
+function* chunked(texts: Iterable<string>): Generator<string> {
+  let parts: string[] = [];
+  let chars = 0;
+  for (const text of texts) {
+    parts.push(text);
+    chars += text.length;
+    if (chars >= CHARS_PER_CHUNK) {
+      yield parts.join('');
+      parts = [];
+      chars = 0;
+    }
+  }
+  if (parts.length > 0) yield parts.join('');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -130,9 +156,13 @@ function commandJson(c: NonNullable<DlcModel['metadata']['converterCommand']>): 
   return { tool: c.tool, text: c.text, options: record(c.options) };
 }
 
-function toJson(model: DlcModel, graphs: readonly Graph[], rows: readonly EncodingRow[]): unknown {
+/** Everything before `encodings`, in document order. */
+function jsonHead(model: DlcModel, graphs: readonly Graph[]): Record<string, unknown> {
   const m = model.metadata;
   const q = m.quantizerCommand;
+  // By name, as the elements' `graph` field says: two graphs of one name share one count.
+  const encodingsByGraph = new Map<string, number>();
+  for (const g of graphs) encodingsByGraph.set(g.name, (encodingsByGraph.get(g.name) ?? 0) + encodingCount(g));
   return {
     file: model.file,
     format: model.format,
@@ -149,40 +179,60 @@ function toJson(model: DlcModel, graphs: readonly Graph[], rows: readonly Encodi
       name: g.name,
       ops: g.ops.length,
       tensors: g.tensors.size,
-      encodings: rows.filter((r) => r.graph === g.name).length,
+      encodings: encodingsByGraph.get(g.name),
       inputs: g.inputs.map((r) => r.name),
       outputs: g.outputs.map((r) => r.name),
       footer: record(g.footer),
     })),
-    encodings: rows.map((r) => {
-      const e = r.encoding;
-      return {
-        tensor: r.tensor.name,
-        graph: r.graph,
-        op: r.op ?? null,
-        opType: r.opType ?? null,
-        role: r.tensor.role,
-        dtype: r.tensor.dtype ?? null,
-        layout: e.layout,
-        bitwidth: r.grid.bitwidth,
-        min: jsonNumber(r.grid.min.value),
-        max: jsonNumber(r.grid.max.value),
-        scale: jsonNumber(r.grid.scale.value),
-        offset: jsonNumber(r.grid.offset.value),
-        ...(r.grid.channel === undefined ? {} : { channel: r.grid.channel }),
-        ...(e.layout === 'per-tensor'
-          ? {}
-          : { axis: e.axis ?? null, channelCount: e.channelCount ?? null, allChannelsPresent: e.allChannelsPresent }),
-        ...(e.isOverridden === undefined ? {} : { isOverridden: e.isOverridden }),
-        ...(r.grid.isSymmetric === undefined ? {} : { isSymmetric: r.grid.isSymmetric }),
-        ...(e.experimental === true ? { experimental: true } : {}),
-        ...(r.tensor.layer === undefined ? {} : { layer: r.tensor.layer }),
-        ...(r.tensor.paramKind === undefined ? {} : { paramKind: r.tensor.paramKind }),
-        line: r.grid.at.line ?? null,
-      };
-    }),
-    diagnostics: model.diagnostics.map((d) => ({ code: d.code, severity: d.severity, detail: d.detail, line: d.at.line ?? null })),
   };
+}
+
+/** One element of `encodings`. */
+function encodingJson(r: EncodingRow): Record<string, unknown> {
+  const e = r.encoding;
+  return {
+    tensor: r.tensor.name,
+    graph: r.graph,
+    op: r.op ?? null,
+    opType: r.opType ?? null,
+    role: r.tensor.role,
+    dtype: r.tensor.dtype ?? null,
+    layout: e.layout,
+    bitwidth: r.grid.bitwidth,
+    min: jsonNumber(r.grid.min.value),
+    max: jsonNumber(r.grid.max.value),
+    scale: jsonNumber(r.grid.scale.value),
+    offset: jsonNumber(r.grid.offset.value),
+    ...(r.grid.channel === undefined ? {} : { channel: r.grid.channel }),
+    ...(e.layout === 'per-tensor'
+      ? {}
+      : { axis: e.axis ?? null, channelCount: e.channelCount ?? null, allChannelsPresent: e.allChannelsPresent }),
+    ...(e.isOverridden === undefined ? {} : { isOverridden: e.isOverridden }),
+    ...(r.grid.isSymmetric === undefined ? {} : { isSymmetric: r.grid.isSymmetric }),
+    ...(e.experimental === true ? { experimental: true } : {}),
+    ...(r.tensor.layer === undefined ? {} : { layer: r.tensor.layer }),
+    ...(r.tensor.paramKind === undefined ? {} : { paramKind: r.tensor.paramKind }),
+    line: r.grid.at.line ?? null,
+  };
+}
+
+/**
+ * The document `JSON.stringify(…, null, 2)` writes for the whole model, byte for byte, one
+ * `encodings` element at a time: the elements never exist all at once, as objects or as text.
+ */
+function* jsonTexts(model: DlcModel, graphs: readonly Graph[]): Generator<string> {
+  // `{ …head fields\n}` -> `{ …head fields,\n  "encodings": [`
+  yield `${JSON.stringify(jsonHead(model, graphs), null, 2).slice(0, -2)},\n  "encodings": [`;
+  let first = true;
+  for (const r of encodingRows(graphs)) {
+    // Two levels deep: 4 more spaces on every line (JSON text never holds a raw newline in a string).
+    yield `${first ? '\n' : ',\n'}    ${JSON.stringify(encodingJson(r), null, 2).replace(/\n/g, '\n    ')}`;
+    first = false;
+  }
+  yield first ? '],\n' : '\n  ],\n';
+  const diagnostics = model.diagnostics.map((d) => ({ code: d.code, severity: d.severity, detail: d.detail, line: d.at.line ?? null }));
+  // `{\n  "diagnostics": …}` -> `  "diagnostics": …}`
+  yield `${JSON.stringify({ diagnostics }, null, 2).slice(2)}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,6 +247,11 @@ function flagsOf(r: EncodingRow): string {
   if (r.encoding.isOverridden === true) flags.push('overridden');
   if (r.encoding.experimental === true) flags.push(`experimental ${r.encoding.layout}`);
   return flags.join(' ');
+}
+
+function someFlagged(rows: Iterable<EncodingRow>): boolean {
+  for (const r of rows) if (flagsOf(r) !== '') return true;
+  return false;
 }
 
 function cellsOf(r: EncodingRow): string[] {
@@ -227,16 +282,15 @@ function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function toCsv(rows: readonly EncodingRow[]): string {
-  const lines = [COLUMNS.join(',')];
-  for (const r of rows) lines.push(cellsOf(r).map(csvField).join(','));
-  return `${lines.join('\n')}\n`;
+function* csvLines(graphs: readonly Graph[]): Generator<string> {
+  yield `${COLUMNS.join(',')}\n`;
+  for (const r of encodingRows(graphs)) yield `${cellsOf(r).map(csvField).join(',')}\n`;
 }
 
-function* toTable(model: DlcModel, graphs: readonly Graph[], rows: readonly EncodingRow[], color: boolean): Generator<string> {
+function* tableLines(model: DlcModel, graphs: readonly Graph[], color: boolean): Generator<string> {
   const multiGraph = graphs.length > 1;
   // The flags column only when some encoding has a flag (dumps never do).
-  const withFlags = rows.some((r) => flagsOf(r) !== '');
+  const withFlags = someFlagged(encodingRows(graphs));
   const pick = (cells: readonly string[]): string[] => cells.slice(multiGraph ? 0 : 1, withFlags ? cells.length : cells.length - 1);
   const head = pick(COLUMNS);
   // The look cli-table3 gave it: a red head, grey borders.
@@ -244,25 +298,20 @@ function* toTable(model: DlcModel, graphs: readonly Graph[], rows: readonly Enco
   const grey = (text: string): string => `\u001b[90m${text}\u001b[39m`;
   const ops = graphs.reduce((n, g) => n + g.ops.length, 0);
   const tensors = graphs.reduce((n, g) => n + g.tensors.size, 0);
-  const out: string[] = [];
-  out.push(`${model.file}: ${model.format}, family ${model.family}`);
-  out.push(`${graphs.length} graph(s) (${graphs.map((g) => g.name).join(', ')}), ${ops} op(s), ${tensors} tensor(s), ${rows.length} encoding(s)`);
-  const q = model.metadata.quantizerCommand;
-  if (q === null) out.push('Quantizer command: N/A (the DLC was never quantized)');
-  if (rows.length > 0) {
-    // Cells are made afresh on each pass (one to measure the columns, one to draw): a model has
-    // hundreds of thousands of encodings, one per channel, and no line between rows.
-    const cells = { *[Symbol.iterator]() { for (const r of rows) yield pick(cellsOf(r)); } };
-    for (const line of boxTableLines({ head, rows: cells, rowLines: false, ...(color ? { headStyle: red, borderStyle: grey } : {}) })) {
-      out.push(line);
-      if (out.length >= LINES_PER_CHUNK) yield `${out.splice(0).join('\n')}\n`;
-    }
+  const encodings = graphs.reduce((n, g) => n + encodingCount(g), 0);
+  yield `${model.file}: ${model.format}, family ${model.family}\n`;
+  yield `${graphs.length} graph(s) (${graphs.map((g) => g.name).join(', ')}), ${ops} op(s), ${tensors} tensor(s), ${encodings} encoding(s)\n`;
+  if (model.metadata.quantizerCommand === null) yield 'Quantizer command: N/A (the DLC was never quantized)\n';
+  if (encodings > 0) {
+    // Rows and cells are made afresh on each pass (one to measure the columns, one to draw): a
+    // model has hundreds of thousands of encodings, one per channel, and no line between rows.
+    const cells = { *[Symbol.iterator]() { for (const r of encodingRows(graphs)) yield pick(cellsOf(r)); } };
+    for (const line of boxTableLines({ head, rows: cells, rowLines: false, ...(color ? { headStyle: red, borderStyle: grey } : {}) })) yield `${line}\n`;
   } else {
-    out.push('No encodings: every tensor is float (or the dump holds no op table).');
+    yield 'No encodings: every tensor is float (or the dump holds no op table).\n';
   }
   if (model.diagnostics.length > 0) {
-    out.push(`${model.diagnostics.length} diagnostic(s):`);
-    for (const d of model.diagnostics) out.push(`  ${d.at.line === undefined ? '' : `line ${d.at.line}: `}${d.severity} ${d.code}: ${d.detail}`);
+    yield `${model.diagnostics.length} diagnostic(s):\n`;
+    for (const d of model.diagnostics) yield `  ${d.at.line === undefined ? '' : `line ${d.at.line}: `}${d.severity} ${d.code}: ${d.detail}\n`;
   }
-  if (out.length > 0) yield `${out.join('\n')}\n`;
 }
