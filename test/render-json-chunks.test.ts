@@ -24,11 +24,18 @@ describe('renderJson in pieces', () => {
   it.each([
     ['the constructed report', verifyReport()],
     ['no results', { ...verifyReport(), results: [] }],
-    ['1,201 results (three pieces of results)', bigVerifyReport(1201)],
+    ['1,201 results (many pieces of results)', bigVerifyReport(1201)],
   ])('%s: the pieces join to the one-call document', (_name, report) => {
     const chunks = [...renderJsonChunks(report)];
     expect(chunks.join('')).toBe(oneCall(report));
     expect(renderJson(report)).toBe(oneCall(report));
+  });
+
+  it('pieces stay small (each dies young in V8: under 128 KB) however many results there are', () => {
+    const chunks = [...renderJsonChunks(bigVerifyReport(1201))];
+    expect(chunks.length).toBeGreaterThan(5);
+    // A piece closes once it passes CHARS_PER_CHUNK (32 K): at most that plus one result.
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(64 * 1024);
   });
 
   it('writes NaN and ±Infinity as strings in expected, actual, deviation and hypothesis', () => {

@@ -4,6 +4,7 @@
  * strings (`"NaN"`, `"Infinity"`), absent optional fields as `null` in results.
  */
 import type { DiffReport, Location, Report, VerifyReport, VerifyResult } from '../model.js';
+import { chunked } from './chunks.js';
 
 /** A Map as a plain object whose keys are data, never prototype changes. */
 function mapToObject(map: ReadonlyMap<unknown, unknown>): Record<string, unknown> {
@@ -99,9 +100,6 @@ export function verifyJson(report: VerifyReport): Record<string, unknown> {
   return { ...verifyHead(report), results: report.results.map(resultJson), ...verifyTail(report) };
 }
 
-/** Results per chunk: a few hundred KB of text. */
-const RESULTS_PER_CHUNK = 500;
-
 /**
  * The verify document in pieces, byte for byte what `JSON.stringify(verifyJson(report), …, 2)`
  * writes: one result at a time, so a report of hundreds of thousands of per-channel results never
@@ -111,20 +109,20 @@ function* verifyJsonChunks(report: VerifyReport): Generator<string> {
   const head = JSON.stringify(verifyHead(report), replacer, 2);
   // `{ …head fields\n}` -> `{ …head fields,\n  "results": [`
   yield `${head.slice(0, -2)},\n  "results": [`;
-  const results = report.results;
-  for (let start = 0; start < results.length; start += RESULTS_PER_CHUNK) {
-    const parts: string[] = [];
-    for (let i = start; i < Math.min(results.length, start + RESULTS_PER_CHUNK); i++) {
-      // The native serializer without a replacer (resultJson already wrote non-finite numbers as
-      // strings) is several times faster. Nested two levels deep: every line is indented by 4 more
-      // spaces (JSON text never holds a raw newline inside a string, so this only moves the layout).
-      parts.push(`${i === 0 ? '\n' : ',\n'}    ${JSON.stringify(resultJson(results[i]!), null, 2).replace(/\n/g, '\n    ')}`);
-    }
-    yield parts.join('');
-  }
-  yield results.length > 0 ? '\n  ],\n' : '],\n';
+  yield* chunked(resultTexts(report.results));
+  yield report.results.length > 0 ? '\n  ],\n' : '],\n';
   // `{\n  "pipeline": …}` -> `  "pipeline": …}`
   yield `${JSON.stringify(verifyTail(report), replacer, 2).slice(2)}\n`;
+}
+
+/** Each result as it appears in the `results` list, comma and indentation included. */
+function* resultTexts(results: readonly VerifyResult[]): Generator<string> {
+  for (let i = 0; i < results.length; i++) {
+    // The native serializer without a replacer (resultJson already wrote non-finite numbers as
+    // strings) is several times faster. Nested two levels deep: every line is indented by 4 more
+    // spaces (JSON text never holds a raw newline inside a string, so this only moves the layout).
+    yield `${i === 0 ? '\n' : ',\n'}    ${JSON.stringify(resultJson(results[i]!), null, 2).replace(/\n/g, '\n    ')}`;
+  }
 }
 
 /** Minimal for now: the `diff` branch owns the diff shape. */

@@ -39,6 +39,7 @@
 import { InputError, type DlcModel, type Encoding, type Graph, type PrintedNumber, type Tensor } from '../model.js';
 import { formatPrinted } from '../numeric.js';
 import { boxTableLines } from './box-table.js';
+import { chunked } from './chunks.js';
 
 export interface ShowRenderOptions {
   readonly format: string;
@@ -78,14 +79,6 @@ export function renderModelChunks(model: DlcModel, options: ShowRenderOptions): 
   }
 }
 
-/**
- * Characters per piece written: well below V8's largest young-generation object (128 KB, and a
- * string with any non-Latin-1 character takes two bytes each). A bigger piece goes straight to the
- * old generation and stays until a full GC: at 2,000 rows a piece, `show --format json` of a 200 MB
- * LLM dump peaked at 375 MB RSS; in pieces this size, at the 165 MB the model itself takes.
- */
-const CHARS_PER_CHUNK = 32 * 1024;
-
 function selectGraphs(model: DlcModel, name: string | undefined): readonly Graph[] {
   if (name === undefined) return model.graphs;
   const found = model.graphs.filter((g) => g.name === name);
@@ -118,21 +111,6 @@ function encodingCount(graph: Graph): number {
   return count;
 }
 
-/** `texts` glued into pieces of about `CHARS_PER_CHUNK` characters, in order. */
-function* chunked(texts: Iterable<string>): Generator<string> {
-  let parts: string[] = [];
-  let chars = 0;
-  for (const text of texts) {
-    parts.push(text);
-    chars += text.length;
-    if (chars >= CHARS_PER_CHUNK) {
-      yield parts.join('');
-      parts = [];
-      chars = 0;
-    }
-  }
-  if (parts.length > 0) yield parts.join('');
-}
 
 // ---------------------------------------------------------------------------------------------
 // JSON
