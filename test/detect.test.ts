@@ -19,9 +19,23 @@ describe('detectInput: by content, not by extension', () => {
     ['range CSV with header', 'name,min,max\nx,0,1\n', 'range-csv'],
     ['range CSV without header', 'conv1/Relu:0,0,6.5,8\n', 'range-csv'],
     ['prose', 'hello world\n', 'unknown'],
+    ['a README that mentions the header in a sentence', '# samples\n- `seed.txt`: a dump in the 1.6x style (`DLC info for:`, 8 columns)\n', 'unknown'],
+    ['CSV dump (quoted header cell)', '"DLC info for: /x.dlc"\n', 'dump'],
+    ['indented header', '   DLC info of: /x.dlc\n', 'dump'],
     ['whitespace only', '  \n\n', 'empty'],
   ])('%s', (_name, text, kind) => {
     expect(detectInput(inputFromText('x', text))).toBe(kind);
+  });
+
+  it('the dump parser also takes the header only at the start of a line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlcverify-detect-'));
+    const path = join(dir, 'notes.txt');
+    // Detected as a dump by its second line; the first mentions the header mid-sentence.
+    writeFileSync(path, 'see the `DLC info of:` line below\nDLC info of: /x.dlc\n');
+    const run = await cli(['show', path, '--format', 'json']);
+    expect(run.code).toBe(0);
+    const shown = JSON.parse(run.stdout) as { diagnostics: { code: string; line: number }[] };
+    expect(shown.diagnostics).toContainEqual(expect.objectContaining({ code: 'DUMP_PREAMBLE_SKIPPED', line: 1 }));
   });
 
   it('a zip is a .dlc whatever its name', () => {

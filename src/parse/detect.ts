@@ -50,9 +50,10 @@ export function detectInput(input: Pick<InputFile, 'head' | 'size' | 'name'>): I
   const text = new TextDecoder('utf-8', { fatal: false }).decode(head).replace(/^\uFEFF/, '');
   const trimmed = text.trimStart();
   if (trimmed.length === 0) return 'empty';
-  // `DLC info for: /path`, `DLC info for /path` (1.17), `DLC info of: /path` (2.2x+), possibly after
-  // a shell prompt or `[INFO]` lines, and possibly inside CSV quotes.
-  if (/DLC info (?:for|of)\b/.test(text)) return 'dump';
+  // `DLC info for: /path`, `DLC info for /path` (1.17), `DLC info of: /path` (2.2x+), at the start
+  // of a line (possibly after shell prompt or `[INFO]` lines, possibly inside CSV quotes): a README
+  // that mentions `DLC info for:` in a sentence is not a dump.
+  if (/^[ \t]*"?DLC info (?:for|of)\b/m.test(text)) return 'dump';
   // A pasted fragment without the header: an op table header row (`| Id  | Name  | Type …`), an
   // I/O table (`| Input Name  | Dimensions …`) or a graph block (`Info of graph: name`).
   if (/^\|\s*(?:Id\s*\|\s*Name\s*\||(?:Input|Output) Name\s*\|)|^Info of graph:/m.test(text)) return 'dump';

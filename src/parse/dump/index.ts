@@ -18,10 +18,16 @@ import { textLine } from './text.js';
 
 type Mode = 'preamble' | 'undecided' | 'text' | 'csv';
 
-/** Index of `DLC info for` / `DLC info of` in a line, or -1. */
+/**
+ * Index of `DLC info for` / `DLC info of` at the start of a line (after blanks, or the `"` of a
+ * quoted CSV cell), or -1. Only at the start: a README or a log that mentions `DLC info for:` in
+ * a sentence is not a dump.
+ */
 function headerAt(line: string): number {
-  const at = line.indexOf('DLC info ');
-  if (at === -1) return -1;
+  let at = 0;
+  while (line.charCodeAt(at) === 32 || line.charCodeAt(at) === 9) at++;
+  if (line.charCodeAt(at) === 34 /* " */) at++;
+  if (!line.startsWith('DLC info ', at)) return -1;
   return line.startsWith('for', at + 9) || line.startsWith('of', at + 9) ? at : -1;
 }
 
