@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from './helpers/tmp.js';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectInput } from '../src/parse/detect.js';
 import { inputSide } from '../src/parse/load.js';
@@ -28,7 +28,7 @@ describe('detectInput: by content, not by extension', () => {
   });
 
   it('the dump parser also takes the header only at the start of a line', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dlcverify-detect-'));
+    const dir = tempDir('dlcverify-detect-');
     const path = join(dir, 'notes.txt');
     // Detected as a dump by its second line; the first mentions the header mid-sentence.
     writeFileSync(path, 'see the `DLC info of:` line below\nDLC info of: /x.dlc\n');
@@ -91,7 +91,7 @@ describe('show on a file that is neither side', () => {
     ['empty.txt', new Uint8Array(), /EMPTY_INPUT|the file is empty/],
     ['image.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48]), /not recognised/],
   ])('%s: exit 2, one line naming what show reads', async (name, bytes, message) => {
-    const dir = mkdtempSync(join(tmpdir(), 'dlcverify-detect-'));
+    const dir = tempDir('dlcverify-detect-');
     const file = join(dir, name);
     writeFileSync(file, bytes);
     const run = await cli(['show', file]);

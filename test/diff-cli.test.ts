@@ -2,10 +2,10 @@
  * `dlcverify diff` end to end (in-process) on constructed saved results: exit codes, waivers,
  * baseline, and every report format.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from './helpers/tmp.js';
 import { cli } from './helpers/cli.js';
 import { REPO_ROOT } from './helpers/corpus.js';
 import { REPORT_FORMATS } from '../src/render/index.js';
@@ -19,7 +19,7 @@ const BEFORE = fixture('saved-show-tiny.json');
 const MOVED = fixture('saved-show-tiny-input-moved-3-steps.json');
 
 function tempFile(name: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dlcverify-diff-'));
+  const dir = tempDir('dlcverify-diff-');
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;

@@ -2,11 +2,11 @@
  * `diff` on the real QAIRT 2.22 yolov8s dump against constructed variants (edited in memory, see
  * fixtures/diff/yolo-variants.ts): it must find exactly the constructed changes, nothing else.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from './helpers/tmp.js';
 import { REPORT_FORMATS } from '../src/render/index.js';
 import { corpusPath, corpusText, describeCorpus } from './helpers/corpus.js';
 import { cli } from './helpers/cli.js';
@@ -178,7 +178,7 @@ describeCorpus('diff CLI on the real dump', () => {
     let edited = moveEncoding(text, MOVED, 3).text;
     edited = turnFloat(edited, FLOATED).text;
     edited = setConverterVersion(removeOp(edited, REMOVED_OP_ID).text, NEW_VERSION);
-    const dir = mkdtempSync(join(tmpdir(), 'dlcverify-diff-'));
+    const dir = tempDir('dlcverify-diff-');
     const variant = join(dir, 'variant.txt');
     writeFileSync(variant, edited);
     const reports = REPORT_FORMATS.flatMap((f) => ['--report', `${f}=out/diff.${f}`]);

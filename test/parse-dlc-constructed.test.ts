@@ -3,10 +3,10 @@
  * see helpers/dlc-builder.ts): the container variants, the block/LPBQ/vector paths no real file
  * has shown yet, the sanity checks, and every kind of bad input.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from './helpers/tmp.js';
 import { readDlc } from '../src/parse/dlc/index.js';
 import { inputFromBytes } from '../src/parse/input.js';
 import { InputError, type DlcModel } from '../src/model.js';
@@ -245,7 +245,7 @@ describe('bad input: BAD_DLC with one clear sentence, never a crash', () => {
   });
 
   it('the CLI exits 2 with one line for a bad .dlc', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dlcverify-dlc-'));
+    const dir = tempDir('dlcverify-dlc-');
     const path = join(dir, 'truncated.dlc');
     writeFileSync(path, good.subarray(0, 200));
     const r = await cli(['show', path]);

@@ -2,10 +2,10 @@
  * What only a .dlc or a QNN net.json can say reaches `show`: the SDK's `isOverridden` flag and
  * experimental (block / LPBQ / vector) layouts, in the table, the CSV and the JSON.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from './helpers/tmp.js';
 import { buildV4Dlc, type TensorSpec } from './helpers/dlc-builder.js';
 import { cli } from './helpers/cli.js';
 import { corpusPath, describeCorpus } from './helpers/corpus.js';
@@ -50,7 +50,7 @@ describe('show surfaces experimental layouts (constructed v4)', () => {
         },
       },
     };
-    const dir = mkdtempSync(join(tmpdir(), 'dlcverify-flags-'));
+    const dir = tempDir('dlcverify-flags-');
     const file = join(dir, 'block.dlc');
     writeFileSync(file, buildV4Dlc([{ name: 'g', nodes: [{ name: 'mm', type: 'MatMul', inputs: ['w'], outputs: [] }], tensors: [w] }]));
     const json = JSON.parse((await cli(['show', file, '--format', 'json'])).stdout) as { encodings: JsonEncoding[] };

@@ -2,10 +2,10 @@
  * The verify command in-process: flags, config file, strict mode, report files, colour, JSON shape.
  * Inputs: the constructed samples (`samples/`) and fixtures; temporary files for variants.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from './helpers/tmp.js';
 import { cli } from './helpers/cli.js';
 
 const TINY_DUMP = 'samples/qairt/tiny_qairt225_dlc_info.txt';
@@ -14,7 +14,7 @@ const SEED_DUMP = 'samples/seed/seed_dlc_info.txt';
 const SEED_JSON = 'samples/seed/encoding.json';
 
 function tmp(name: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dlcverify-verify-'));
+  const dir = tempDir('dlcverify-verify-');
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
@@ -60,7 +60,7 @@ describe('dlcverify verify (in-process)', () => {
   });
 
   it('config file: found in the working directory, or given with --config; CLI --fail-on wins', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dlcverify-cfg-'));
+    const dir = tempDir('dlcverify-cfg-');
     writeFileSync(join(dir, 'dlcverify.config.json'), JSON.stringify({ waivers: ['*/res1_1/conv2/*:MISSING_IN_DLC'] }));
     const abs = (p: string) => join(process.cwd(), p);
     expect((await cli([abs(SEED_DUMP), abs(SEED_JSON)])).code).toBe(1);
