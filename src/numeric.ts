@@ -6,6 +6,17 @@ import type { Precision, PrintedNumber } from './model.js';
 
 export const fround = Math.fround;
 
+/** 2^0 … 2^64, exact. */
+const POWERS_OF_TWO: readonly number[] = Array.from({ length: 65 }, (_, n) => 2 ** n);
+
+/**
+ * 2^n, from a table for the integer n of bitwidths (0 … 64): `2 ** n` with a variable n is a call
+ * into the C library's pow, and bitwidths are raised to it for every channel of every tensor.
+ */
+export function pow2(n: number): number {
+  return POWERS_OF_TWO[n] ?? 2 ** n;
+}
+
 /** The spacing of float32 values around x (the unit in the last place), for finite x. */
 export function ulp32(x: number): number {
   const a = Math.abs(Math.fround(x));

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DlcModel, Encoding, FakeQuantInfo, Precision, SourceSet, Verdict } from '../src/model.js';
-import { printQuantum, ulp32 } from '../src/numeric.js';
+import { pow2, printQuantum, ulp32 } from '../src/numeric.js';
 import { verify } from '../src/verify/index.js';
 import { fxpNudge, signedSymmetric } from '../src/verify/math.js';
 import { dumped, entry, model, op, source, tensor, type EntryInput, type GridInput } from './fixtures/verify/builder.js';
@@ -353,5 +353,14 @@ describe('discrete verdicts at their edges', () => {
 
   it.each(['per-block', 'lpbq', 'vector'] as const)('%s source layout -> NOT_COMPARED', (layout) => {
     expect(single({ ...e, layout })(g)).toBe('NOT_COMPARED');
+  });
+});
+
+describe('pow2: the bitwidth power table', () => {
+  it.each([0, 1, 7, 8, 16, 31, 32, 53, 64])('2^%i exactly', (n) => {
+    expect(pow2(n)).toBe(2 ** n);
+  });
+  it.each([-1, 65, 2.5, -1074])('%s falls back to 2 ** n', (n) => {
+    expect(Object.is(pow2(n), 2 ** n)).toBe(true);
   });
 });

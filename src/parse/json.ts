@@ -151,6 +151,17 @@ const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
+/**
+ * The engine's unique copy of a string (as property names and literals are): comparing it with
+ * `'scale'` or with another cached key is then a pointer comparison, not a character loop. The
+ * readers look fields up by name in every channel object, hundreds of thousands of times.
+ */
+function internalized(s: string): string {
+  const holder = Object.create(null) as Record<string, true>;
+  holder[s] = true;
+  return Object.keys(holder)[0] ?? s;
+}
+
 /** A Node Buffer over the same memory, for native latin1 decoding (absent outside Node). */
 function viewOf(bytes: Uint8Array): Buffer | undefined {
   return typeof Buffer === 'function' ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : undefined;
@@ -794,7 +805,7 @@ export class JsonReader {
       while (i < length && cached.charCodeAt(i) === b[start + i]) i++;
       if (i === length) return cached;
     }
-    const key = this.latin1(start, p);
+    const key = internalized(this.latin1(start, p));
     this.keyCache[slot] = key;
     return key;
   }

@@ -22,7 +22,7 @@ import type {
   VerdictTag,
   VerifyResult,
 } from '../model.js';
-import { printQuantum, roundHalfAway } from '../numeric.js';
+import { pow2, printQuantum, roundHalfAway } from '../numeric.js';
 import {
   convertedGrids,
   fieldMatches,
@@ -197,7 +197,7 @@ function buildCandidates(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Clas
   const g = src.grid;
   const bw = src.bitwidth;
   const n = levels(bw);
-  const half = 2 ** (bw - 1);
+  const half = pow2(bw - 1);
   const out: Candidate[] = [];
   const hasMinMax = g.min !== undefined && g.max !== undefined;
   const fq = src.entry.fakeQuant;

@@ -6,7 +6,7 @@
  * ranges) give NaN fields, never a throw; a NaN never compares equal, so it ends as a mismatch.
  */
 import type { GridNumbers, PrintedNumber } from '../model.js';
-import { printQuantum, roundHalfAway, ulp32 } from '../numeric.js';
+import { pow2, printQuantum, roundHalfAway, ulp32 } from '../numeric.js';
 
 export interface Grid {
   readonly bitwidth: number;
@@ -20,7 +20,7 @@ export interface Grid {
 export const MIN_RANGES = [0.01, 0.0001] as const;
 
 export function levels(bitwidth: number): number {
-  return 2 ** bitwidth - 1;
+  return pow2(bitwidth) - 1;
 }
 
 /** The grid a scale and an offset describe (the SDK derives min/max this way). */
@@ -64,14 +64,14 @@ export function tfNudge(min: number, max: number, bitwidth: number, narrowRange:
 
 /** AIMET signed symmetric (the default for params): offset −2^(bw−1), max = (2^(bw−1)−1)·scale. */
 export function signedSymmetric(absMax: number, bitwidth: number): Grid {
-  const half = 2 ** (bitwidth - 1);
+  const half = pow2(bitwidth - 1);
   const scale = absMax / (half - 1);
   return { bitwidth, scale, offset: -half, min: -half * scale, max: (half - 1) * scale };
 }
 
 /** AIMET strict symmetric: offset −(2^(bw−1)−1), so min = −max. */
 export function strictSymmetric(absMax: number, bitwidth: number): Grid {
-  const half = 2 ** (bitwidth - 1);
+  const half = pow2(bitwidth - 1);
   const scale = absMax / (half - 1);
   return { bitwidth, scale, offset: -(half - 1), min: -(half - 1) * scale, max: (half - 1) * scale };
 }

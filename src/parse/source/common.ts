@@ -7,6 +7,7 @@
 import { DIAGNOSTICS } from '../../findings.js';
 import type { Diagnostic, DiagnosticCode, Location, SourceEntry, SourceFormat, SourceGrid, SourceSet } from '../../model.js';
 import { jsonPointer, jsonTypeOf, type JsonObject, type JsonValue } from '../json.js';
+import { pow2 } from '../../numeric.js';
 
 export type Section = SourceEntry['section'];
 
@@ -146,8 +147,10 @@ export class SourceBuilder {
  * for millions of channels.
  */
 function float32Noise(x: number): number {
-  return Math.abs(x) * 2 ** -20;
+  return Math.abs(x) * FLOAT32_NOISE_RATIO;
 }
+
+const FLOAT32_NOISE_RATIO = 2 ** -20;
 
 /**
  * Why a grid disagrees with itself, or undefined. "Beyond float32 noise": a few float32 ulps of
@@ -166,7 +169,7 @@ export function inconsistency(grid: SourceGrid, bitwidth: number): string | unde
     }
   }
   if (min !== undefined && max !== undefined && bitwidth >= 1 && bitwidth <= 32) {
-    const steps = 2 ** bitwidth - 1;
+    const steps = pow2(bitwidth) - 1;
     const expectedScale = (max - min) / steps;
     const tolerance = float32Noise(scale) + (float32Noise(max) + float32Noise(min)) / steps;
     if (Math.abs(expectedScale - scale) > tolerance) {
