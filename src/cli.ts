@@ -197,7 +197,21 @@ function realIo(): CliIo {
     stdoutGone = true;
   });
   return {
-    stdout: (text) => void (stdoutGone || process.stdout.write(text)),
+    stdout: (text) => {
+      if (stdoutGone || process.stdout.write(text)) return undefined;
+      // The pipe is full: wait until it drains (or the reader goes away) before the next piece.
+      return new Promise<void>((resolve) => {
+        const done = (): void => {
+          process.stdout.off('drain', done);
+          process.stdout.off('error', done);
+          process.stdout.off('close', done);
+          resolve();
+        };
+        process.stdout.on('drain', done);
+        process.stdout.on('error', done);
+        process.stdout.on('close', done);
+      });
+    },
     stderr: (text) => void process.stderr.write(text),
     openInput,
     writeFile: writeTextFile,

@@ -165,7 +165,7 @@ export function withProgress(io: CliIo, options: Pick<CommonOptions, 'quiet' | '
           }),
       stdout: (text) => {
         line.clear();
-        io.stdout(text);
+        return io.stdout(text);
       },
       stderr: (text) => {
         line.clear();

@@ -5,7 +5,11 @@
 import type { InputFile, SourceSet } from '../model.js';
 
 export interface CliIo {
-  stdout(text: string): void;
+  /**
+   * Writes to stdout. A promise means the reader is behind (a pipe to a slower program): await it
+   * before writing more, or the unwritten pieces pile up in memory.
+   */
+  stdout(text: string): void | Promise<void>;
   stderr(text: string): void;
   /** Opens an input; throws InputError (exit 2) when it cannot. */
   openInput(path: string): InputFile;

@@ -44,7 +44,7 @@ export function readDiffSide(input: InputFile): DlcModel {
   return readModel(input);
 }
 
-export function runDiff(options: DiffOptions, io: CliIo): number {
+export async function runDiff(options: DiffOptions, io: CliIo): Promise<number> {
   // Usage problems first, before any reading.
   const waivers: Waiver[] = options.waive.map(parseWaive);
   let maxEncodingSteps: number | undefined;
@@ -75,6 +75,6 @@ export function runDiff(options: DiffOptions, io: CliIo): number {
     ...(maxEncodingSteps !== undefined ? { maxEncodingSteps } : {}),
     ...(options.graph !== undefined ? { graph: options.graph } : {}),
   });
-  writeReports(report, options, io);
+  await writeReports(report, options, io);
   return report.summary.exitCode;
 }

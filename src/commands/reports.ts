@@ -23,7 +23,7 @@ export function parseReportTargets(values: readonly string[]): ReportTarget[] {
   });
 }
 
-export function writeReports(report: Report, options: CommonOptions, io: CliIo): void {
+export async function writeReports(report: Report, options: CommonOptions, io: CliIo): Promise<void> {
   const targets = parseReportTargets(options.reports);
   const workspace = io.env['GITHUB_WORKSPACE'];
   const base: RenderOptions = { color: false, verbose: options.verbose, ...(workspace ? { workspace } : {}) };
@@ -40,5 +40,5 @@ export function writeReports(report: Report, options: CommonOptions, io: CliIo):
     ...(fullReportPath ? { fullReportPath } : {}),
     ...(workspace ? { workspace } : {}),
   });
-  for (const chunk of chunks) io.stdout(chunk);
+  for (const chunk of chunks) await io.stdout(chunk);
 }

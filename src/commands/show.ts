@@ -12,15 +12,15 @@ export interface ShowOptions extends CommonOptions {
   readonly file: string;
 }
 
-export function runShow(options: ShowOptions, io: CliIo): number {
+export async function runShow(options: ShowOptions, io: CliIo): Promise<number> {
   const input = io.openInput(options.file);
   const side = inputSide(input);
   if (side === 'source') {
-    io.stdout(renderSource(readSource(input), options));
+    await io.stdout(renderSource(readSource(input), options));
     return 0;
   }
   const model = readModel(input);
-  for (const chunk of renderModelChunks(model, options)) io.stdout(chunk);
+  for (const chunk of renderModelChunks(model, options)) await io.stdout(chunk);
   if (options.strict && model.diagnostics.some((d) => d.severity !== 'info')) {
     throw new InputError('STRICT_DIAGNOSTICS', `${options.file}: ${model.diagnostics.length} diagnostic(s) under --strict`);
   }

@@ -71,7 +71,7 @@ export async function runVerify(options: VerifyOptions, io: CliIo): Promise<numb
     ...(config ? { tolerances: config.tolerances } : {}),
     ...(options.graph !== undefined ? { graph: options.graph } : {}),
   });
-  writeReports(report, options, io);
+  await writeReports(report, options, io);
   if (options.strict) {
     const serious = report.diagnostics.filter((d) => d.severity !== 'info');
     if (serious.length > 0) {
