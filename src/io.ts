@@ -164,6 +164,9 @@ export function readSourceAside(path: string): PendingSource | undefined {
       if (!answered && !cancelled) reject(new Error(`the worker thread reading ${path} stopped (exit code ${code}) without an answer`));
     });
   });
+  // Handled from the start: a failure that arrives while nobody waits (the model failed first and
+  // the read was cancelled after its answer was sent) must not become an unhandled rejection.
+  result.catch(() => undefined);
   const counter = new Int32Array(kibRead);
   return {
     result,

@@ -103,6 +103,24 @@ describe('the source read on a worker thread', () => {
     await expect(readSourceAside(join(dir, 'nope.json'))!.result).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('a failure nobody waits for (answered, then cancelled) is not an unhandled rejection', async () => {
+    const { readSourceAside } = await distIo();
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      const pending = readSourceAside(join(dir, 'nope.json'))!;
+      // Let the worker answer (NOT_FOUND) with nobody awaiting, then cancel, as verify does when
+      // the model fails first.
+      await new Promise((r) => setTimeout(r, 1500));
+      pending.cancel();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+  });
+
   it('bin: the report is byte for byte the one of a read in turn (in-process run)', async () => {
     const args = ['verify', DUMP, bigSource, '--format', 'json', '--verbose'];
     const spawned = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
