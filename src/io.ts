@@ -145,7 +145,12 @@ export function readSourceAside(path: string): PendingSource | undefined {
   if (WORKER_SCRIPT.protocol !== 'file:' || !existsSync(fileURLToPath(WORKER_SCRIPT))) return undefined;
   const kibRead = new SharedArrayBuffer(4);
   const request: AsideRequest = { path, kibRead };
-  const worker = new Worker(WORKER_SCRIPT, { workerData: request });
+  let worker: Worker;
+  try {
+    worker = new Worker(WORKER_SCRIPT, { workerData: request });
+  } catch {
+    return undefined; // no thread to be had (resource limits): the caller reads it itself
+  }
   let cancelled = false;
   const result = new Promise<SourceSet>((resolve, reject) => {
     let answered = false;
