@@ -524,3 +524,23 @@ describe('a header row merged with the row after it (a lost line break)', () => 
     expect(model.diagnostics.filter((d) => d.code === 'DUMP_UNPARSED_ENCODING').map((d) => d.at.line)).toEqual([2]);
   });
 });
+
+describe('an encoding entry of no known shape is reported, never kept as an attribute', () => {
+  // Found by the corpus fuzzer (seed 31337): `channel_0` with its digit flipped to NUL.
+  const text = new TextDecoder().decode(openInput(join(FIXTURES, 'qairt-multigraph-repeated-names.txt')).bytes());
+  it.each([
+    ['a NUL for the channel digit', 'encoding for channel_\u0000:'],
+    ['a letter for the channel digit', 'encoding for channel_x:'],
+    ['no colon after the channel', 'encoding for channel_1 '],
+  ])('%s', (_name, damage) => {
+    const at = text.indexOf('encoding for channel_1:');
+    expect(at).toBeGreaterThan(0);
+    const damaged = text.slice(0, at) + damage + text.slice(at + 'encoding for channel_1:'.length);
+    const line = damaged.slice(0, at).split('\n').length;
+    const model = parseDump(splitLines(damaged), 'damaged.txt');
+    const reported = model.diagnostics.filter((d) => d.code === 'DUMP_UNPARSED_ENCODING').map((d) => d.at.line);
+    expect(reported).toContain(line);
+    const attributes = model.graphs.flatMap((g) => g.ops.flatMap((o) => o.params.map((p) => p.name)));
+    expect(attributes.filter((name) => name.includes(' encoding for channel_'))).toEqual([]);
+  });
+});

@@ -640,13 +640,19 @@ export class DumpBuilder {
         }
       } else if (entry.kind === 'attribute') {
         flushChannels();
-        params.push({ name: this.intern(entry.name), value: keep(entry.value), at: { file: this.file, line: p.line } });
+        if (holdsEncoding(p.text)) this.unreadableEntry(p.text, p.line);
+        else params.push({ name: this.intern(entry.name), value: keep(entry.value), at: { file: this.file, line: p.line } });
       } else {
         flushChannels();
         this.diags.add('DUMP_ORPHAN_ENCODING', `a 1.x-style encoding line in a 2.x dump: not attached`, p.line);
       }
     }
     flushChannels();
+  }
+
+  /** A Parameters entry that looks like an encoding but is not one of the known shapes (a damaged `channel_K`, say): never an attribute. */
+  private unreadableEntry(text: string, line: number): void {
+    this.diags.add('DUMP_UNPARSED_ENCODING', `an encoding entry that could not be read: \`${text.length > 120 ? `${text.slice(0, 120)}…` : text}\``, line);
   }
 
   /** The tensor an encoding names; created (and reported) when the op table never mentioned it. */
@@ -708,7 +714,8 @@ export class DumpBuilder {
         };
         lastWeight = undefined;
       } else if (entry.kind === 'attribute') {
-        params.push({ name: this.intern(entry.name), value: keep(entry.value), at: { file: this.file, line: p.line } });
+        if (holdsEncoding(p.text)) this.unreadableEntry(p.text, p.line);
+        else params.push({ name: this.intern(entry.name), value: keep(entry.value), at: { file: this.file, line: p.line } });
       } else {
         this.diags.add('DUMP_ORPHAN_ENCODING', `a 2.x-style named encoding line in a 1.x dump: not attached`, p.line);
       }
