@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { runCli } from '../src/cli.js';
-import { openInput } from '../src/io.js';
 import type { CliIo } from '../src/commands/context.js';
 import { REPO_ROOT } from './helpers/corpus.js';
+import { quietIo } from './helpers/cli.js';
 
 const DUMP = join(REPO_ROOT, 'samples', 'qairt', 'tiny_qairt225_dlc_info.txt');
 const SOURCE = join(REPO_ROOT, 'samples', 'qairt', 'tiny.encodings');
@@ -16,22 +16,15 @@ const SOURCE = join(REPO_ROOT, 'samples', 'qairt', 'tiny.encodings');
 function slowReaderIo(): { io: CliIo; pieces: string[]; pending: () => number; release: () => void } {
   const pieces: string[] = [];
   let waiting: (() => void)[] = [];
-  const io: CliIo = {
+  const io = quietIo({
     stdout: (text) => {
       // A write while an earlier one is still pending is the bug this test is about.
       if (waiting.length > 0) throw new Error('wrote before the previous piece drained');
       pieces.push(text);
       return new Promise<void>((resolve) => waiting.push(resolve));
     },
-    stderr: () => undefined,
-    openInput,
-    writeFile: () => undefined,
-    fileExists: () => false,
     cwd: REPO_ROOT,
-    env: {},
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-  };
+  });
   return {
     io,
     pieces,

@@ -21,7 +21,7 @@ import { ASIDE_MIN_BYTES } from '../src/commands/verify.js';
 import { ProgressLine, ERASE_LINE } from '../src/progress.js';
 import type { CliIo, PendingSource } from '../src/commands/context.js';
 import type { SourceSet } from '../src/model.js';
-import { cli } from './helpers/cli.js';
+import { cli, quietIo } from './helpers/cli.js';
 import { REPO_ROOT } from './helpers/corpus.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'dlcverify.js');
@@ -152,21 +152,15 @@ describe('verify with an io that reads aside (in-process)', () => {
     const out: string[] = [];
     const err: string[] = [];
     const asked: string[] = [];
-    const io: CliIo = {
+    const io = quietIo({
       stdout: (t) => void out.push(t),
       stderr: (t) => void err.push(t),
-      openInput,
-      writeFile: () => undefined,
-      fileExists: () => false,
       cwd: REPO_ROOT,
-      env: {},
-      stdoutIsTTY: false,
-      stderrIsTTY: false,
       readSourceAside: (path) => {
         asked.push(path);
         return make(path);
       },
-    };
+    });
     return { io, out, err, asked };
   }
 

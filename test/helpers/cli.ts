@@ -10,6 +10,25 @@ export interface CliRun {
   readonly files: Map<string, string>;
 }
 
+/**
+ * An io reading real files, writing nowhere, no terminal: tests override what they watch
+ * (`stdout`, `readSourceAside`, …).
+ */
+export function quietIo(overrides: Partial<CliIo> = {}): CliIo {
+  return {
+    stdout: () => undefined,
+    stderr: () => undefined,
+    openInput,
+    writeFile: () => undefined,
+    fileExists: () => false,
+    cwd: process.cwd(),
+    env: {},
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    ...overrides,
+  };
+}
+
 export async function cli(args: readonly string[], options: { env?: Record<string, string>; tty?: boolean; cwd?: string } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';

@@ -15,26 +15,25 @@ import type { Precision, PrintedNumber } from '../../model.js';
 /** How a family prints its numbers: fixed decimals (read from the text) or `%.4g`. */
 export type NumberStyle = 'fixed' | 'g4';
 
-/** One shared Precision per decimals/digits count (a pathological 100,000-digit number gets its own). */
+/** One shared Precision per count of decimals / significant digits. */
 const FIXED: Precision[] = [];
-export function fixed(decimals: number): Precision {
-  if (decimals > 40) return Object.freeze({ style: 'fixed', decimals }) as Precision;
-  let p = FIXED[decimals];
-  if (p === undefined) {
-    p = Object.freeze({ style: 'fixed', decimals }) as Precision;
-    FIXED[decimals] = p;
-  }
-  return p;
-}
 const SIGNIFICANT: Precision[] = [];
+/** Counts beyond this (a pathological 100,000-digit number) get a Precision of their own. */
+const MAX_SHARED_COUNT = 40;
+
+export function fixed(decimals: number): Precision {
+  return FIXED[decimals] ?? remember(FIXED, decimals, { style: 'fixed', decimals });
+}
+
 function significantPrecision(digits: number): Precision {
-  if (digits > 40) return Object.freeze({ style: 'significant', digits }) as Precision;
-  let p = SIGNIFICANT[digits];
-  if (p === undefined) {
-    p = Object.freeze({ style: 'significant', digits }) as Precision;
-    SIGNIFICANT[digits] = p;
-  }
-  return p;
+  return SIGNIFICANT[digits] ?? remember(SIGNIFICANT, digits, { style: 'significant', digits });
+}
+
+/** `precision`, frozen, and kept in `cache` at `count` unless the count is beyond MAX_SHARED_COUNT. */
+function remember(cache: Precision[], count: number, precision: Precision): Precision {
+  const frozen = Object.freeze(precision);
+  if (count <= MAX_SHARED_COUNT) cache[count] = frozen;
+  return frozen;
 }
 const SIGNIFICANT_4 = significantPrecision(4);
 
