@@ -4,6 +4,10 @@ import { pathToUri } from '../src/render/sarif.js';
 import { DIFF, VERDICTS } from '../src/findings.js';
 import type { Report, VerifyReport } from '../src/model.js';
 import { diffReport, verifyReport, XSS_NAME } from './fixtures/render/reports.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VERSION } from '../src/version.js';
+import { REPO_ROOT } from './helpers/corpus.js';
 
 const quiet = { color: false, verbose: false } as const;
 
@@ -32,6 +36,13 @@ function sarifOf(report: Report = verifyReport(), verbose = false): Sarif {
 }
 
 describe('sarif report', () => {
+  it("names the tool's version, the one package.json gives", () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(VERSION).toBe(pkg.version);
+    const sarif = JSON.parse(renderReport(verifyReport(), 'sarif', { color: false, verbose: false })) as { runs: { tool: { driver: { semanticVersion: string } } }[] };
+    expect(sarif.runs[0]!.tool.driver.semanticVersion).toBe(pkg.version);
+  });
+
   it('verify: golden', async () => {
     await expect(renderReport(verifyReport(), 'sarif', quiet)).toMatchFileSnapshot('fixtures/render/verify.sarif.json');
   });

@@ -7,6 +7,7 @@
 import { DIAGNOSTICS, DIFF, PIPELINE, VERDICTS } from '../findings.js';
 import type { Location, Report, ResultKind } from '../model.js';
 import type { RenderOptions } from './index.js';
+import { VERSION } from '../version.js';
 import { allRows, countOf, countRows, fnv1a64, gridText, messageText, relativeTo, STATUS_LABEL, STATUS_ORDER, visibleRows, type Row } from './common.js';
 
 type Level = 'error' | 'warning' | 'note' | 'none';
@@ -155,9 +156,11 @@ export function renderSarif(report: Report, options: RenderOptions): string {
         tool: {
           driver: {
             name: 'dlcverify',
+            semanticVersion: VERSION,
             rules: rules.map((r) => ({
               id: r.id,
-              name: pascal(r.id),
+              // SARIF 3.49.7: a name equal to the id (`EXACT`/`Exact`) is omitted.
+              ...(pascal(r.id).toLowerCase() === r.id.toLowerCase() ? {} : { name: pascal(r.id) }),
               shortDescription: { text: r.title },
               fullDescription: { text: r.help },
               help: { text: r.help },
