@@ -2,7 +2,7 @@
  * The box-drawn table writer used by the terminal report and `show`: cli-table3's layout, linear.
  */
 import { describe, expect, it } from 'vitest';
-import { boxTable, displayWidth } from '../src/render/box-table.js';
+import { boxTable, carryColours, displayWidth, terminalWidth } from '../src/render/box-table.js';
 
 describe('boxTable', () => {
   it('fits columns to the widest line, pads one space each side, draws rules between rows', () => {
@@ -37,5 +37,28 @@ describe('boxTable', () => {
     const rows = Array.from({ length: 100_000 }, (_, i) => [`tensor_${i}`, String(i * 0.5)]);
     const text = boxTable({ head: ['tensor', 'value'], rows, rowLines: false });
     expect(text.split('\n')).toHaveLength(100_000 + 3);
+  });
+
+  it('measures as cli-table3 did when asked (terminalWidth), and carries colours across a cell\'s lines', () => {
+    expect(terminalWidth('古\tx')).toBe(3); // a wide character two columns, a tab none
+    expect(terminalWidth('e\u0301')).toBe(1); // a combining accent none
+    expect(terminalWidth('🙂')).toBe(2);
+    expect(terminalWidth('\u001b[31mFAIL\u001b[39m')).toBe(4);
+    expect(carryColours('plain\ntext')).toBe('plain\ntext');
+    // The lines cli-table3 0.6.5 drew for these rows, byte for byte.
+    const rows = [
+      ['\u001b[31mred\nstill red\u001b[39m', '古\tx'],
+      ['\u001b[1mbold\u001b[0m plain', 'e\u0301'],
+    ].map((row) => row.map(carryColours));
+    expect(boxTable({ head: ['k', 'v'], rows, widthOf: terminalWidth }).split('\n')).toEqual([
+      '┌────────────┬─────┐',
+      '│ k          │ v   │',
+      '├────────────┼─────┤',
+      '│ \u001b[31mred\u001b[39m        │ 古\tx │',
+      '│ \u001b[31mstill red\u001b[39m  │     │',
+      '├────────────┼─────┤',
+      '│ \u001b[1mbold\u001b[0m plain │ e\u0301   │',
+      '└────────────┴─────┘',
+    ]);
   });
 });

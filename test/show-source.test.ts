@@ -4,14 +4,15 @@ import { describe, expect, it } from 'vitest';
 import type { SourceSet } from '../src/model.js';
 import { inputFromBytes } from '../src/parse/input.js';
 import { readSource } from '../src/parse/load.js';
-import { renderSource } from '../src/render/show-source.js';
+import { renderSourceChunks } from '../src/render/show-source.js';
 import { cli } from './helpers/cli.js';
 import { corpusInput, corpusPath, describeCorpus, REPO_ROOT } from './helpers/corpus.js';
 
 
 const fixturePath = (name: string): string => join(REPO_ROOT, 'test', 'fixtures', 'source', name);
 const fixture = (name: string): SourceSet => readSource(inputFromBytes(`fixtures/${name}`, new Uint8Array(readFileSync(fixturePath(name)))));
-const json = (set: SourceSet): { entries: Record<string, unknown>[]; [k: string]: unknown } => JSON.parse(renderSource(set, { format: 'json', color: false }));
+const render = (set: SourceSet, format: string): string => [...renderSourceChunks(set, { format, color: false })].join('');
+const json = (set: SourceSet): { entries: Record<string, unknown>[]; [k: string]: unknown } => JSON.parse(render(set, 'json'));
 
 describe('show <source> --format json', () => {
   it('has format, version, file, counts, one element per channel, ignoredKeys and diagnostics', () => {
@@ -56,7 +57,7 @@ describe('show <source> --format json', () => {
 
 describe('show <source> --format csv and table', () => {
   it('csv: one row per channel, quoted names, empty cells for what was not given', () => {
-    const csv = renderSource(fixture('ranges-crlf-quoted.csv'), { format: 'csv', color: false });
+    const csv = render(fixture('ranges-crlf-quoted.csv'), 'csv');
     expect(csv.split('\n')).toEqual([
       'name,section,dtype,bitwidth,layout,axis,channel,min,max,scale,offset,isSymmetric,line,pointer,node',
       'input,activation,int,8,per-tensor,,,0,1,,,,4,,',
@@ -68,7 +69,7 @@ describe('show <source> --format csv and table', () => {
   });
 
   it('table: a header line, one row per entry with value spans, warnings with their lines', () => {
-    const table = renderSource(fixture('legacy-quirks-crlf.encodings'), { format: 'table', color: false });
+    const table = render(fixture('legacy-quirks-crlf.encodings'), 'table');
     const lines = table.split('\n');
     expect(lines[0]).toBe('fixtures/legacy-quirks-crlf.encodings: aimet-legacy (version 0.6.1), 8 entries (6 activation, 2 param)');
     expect(table).toMatch(/│ conv1\.weight +│ param +│ int +│ 8 +│ per-channel +│ 2 +│ -0\.256 … -0\.128 +│ 0\.127 … 0\.254 +│ 0\.001 … 0\.002 +│ -128 +│ yes +│ 62 +│/);

@@ -6,7 +6,7 @@ import type { CliIo, CommonOptions } from './context.js';
 import { inputSide, readModel, readSource } from '../parse/load.js';
 import { InputError } from '../model.js';
 import { renderModelChunks } from '../render/show-model.js';
-import { renderSource } from '../render/show-source.js';
+import { renderSourceChunks } from '../render/show-source.js';
 
 export interface ShowOptions extends CommonOptions {
   readonly file: string;
@@ -16,7 +16,7 @@ export async function runShow(options: ShowOptions, io: CliIo): Promise<number> 
   const input = io.openInput(options.file);
   const side = inputSide(input);
   if (side === 'source') {
-    await io.stdout(renderSource(readSource(input), options));
+    for (const chunk of renderSourceChunks(readSource(input), options)) await io.stdout(chunk);
     return 0;
   }
   const model = readModel(input);

@@ -4,9 +4,11 @@
  * text for every line it draws and truncates character by character (quadratic in a cell's length),
  * which took 127 s for `show` of a 19,500-row model.
  *
- * Widths count code points outside ANSI colour codes: every cell this tool writes is ASCII or
- * narrow symbols (`—`, `−`, `…`); East Asian wide characters in a tensor name would count as one.
+ * Widths count code points outside ANSI colour codes by default: every cell this tool writes is
+ * ASCII or narrow symbols (`—`, `−`, `…`); East Asian wide characters in a tensor name would count
+ * as one. `terminalWidth` measures as cli-table3 did, for tables that must keep its exact layout.
  */
+import stringWidth from 'string-width';
 
 export interface BoxTableOptions {
   readonly head: readonly string[];
@@ -20,6 +22,8 @@ export interface BoxTableOptions {
   readonly headStyle?: (text: string) => string;
   /** Applied to the border characters. */
   readonly borderStyle?: (text: string) => string;
+  /** Columns a line takes (default `displayWidth`). */
+  readonly widthOf?: (line: string) => number;
 }
 
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -33,13 +37,24 @@ export function displayWidth(line: string): number {
   return /^[\x00-\x7f]*$/.test(plain) ? plain.length : [...plain].length;
 }
 
+/**
+ * Columns a line takes as cli-table3 0.6 measured them: its own colour-code pattern removed, then
+ * string-width 4 (East Asian wide characters and emoji two columns; control characters and
+ * combining accents none).
+ */
+export function terminalWidth(line: string): number {
+  // Printable ASCII, the usual case, is one column a character.
+  if (/^[\x20-\x7e]*$/.test(line)) return line.length;
+  return stringWidth(line.replace(/\u001b\[(?:\d*;){0,5}\d*m/g, ''));
+}
+
 /** `line` cut to `width` columns with `…` when wider, then padded with spaces to `width`. */
-function fit(line: string, width: number): string {
-  const w = displayWidth(line);
+function fit(line: string, width: number, widthOf: (line: string) => number): string {
+  const w = widthOf(line);
   if (w <= width) return line + ' '.repeat(width - w);
   const plain = line.replace(ANSI, '');
   const cut = [...plain].slice(0, Math.max(0, width - 1)).join('');
-  return cut + '…' + ' '.repeat(Math.max(0, width - displayWidth(cut) - 1));
+  return cut + '…' + ' '.repeat(Math.max(0, width - widthOf(cut) - 1));
 }
 
 function rule(widths: readonly number[], left: string, middle: string, right: string): string {
@@ -47,11 +62,11 @@ function rule(widths: readonly number[], left: string, middle: string, right: st
 }
 
 /** Each column's widest line (head included) plus the padding. */
-function measure(head: readonly (readonly string[])[], rows: Iterable<readonly string[]>): number[] {
-  const widths = head.map((cell) => Math.max(...cell.map(displayWidth)) + 2);
+function measure(head: readonly (readonly string[])[], rows: Iterable<readonly string[]>, widthOf: (line: string) => number): number[] {
+  const widths = head.map((cell) => Math.max(...cell.map(widthOf)) + 2);
   for (const row of rows) {
     row.forEach((cell, c) => {
-      for (const line of cell.split('\n')) widths[c] = Math.max(widths[c] ?? 2, displayWidth(line) + 2);
+      for (const line of cell.split('\n')) widths[c] = Math.max(widths[c] ?? 2, widthOf(line) + 2);
     });
   }
   return widths;
@@ -64,7 +79,8 @@ function measure(head: readonly (readonly string[])[], rows: Iterable<readonly s
  */
 export function* boxTableLines(options: BoxTableOptions): Generator<string> {
   const head = options.head.map((h) => h.split('\n'));
-  const widths = options.colWidths ?? measure(head, options.rows);
+  const widthOf = options.widthOf ?? displayWidth;
+  const widths = options.colWidths ?? measure(head, options.rows, widthOf);
   const rowLines = options.rowLines ?? true;
   const border = options.borderStyle ?? ((text: string) => text);
   const bar = border('│');
@@ -76,7 +92,7 @@ export function* boxTableLines(options: BoxTableOptions): Generator<string> {
       // --verbose table has a line per channel).
       const parts: string[] = [bar];
       for (let c = 0; c < widths.length; c++) {
-        const text = ` ${fit(cells[c]?.[i] ?? '', widths[c]! - 2)} `;
+        const text = ` ${fit(cells[c]?.[i] ?? '', widths[c]! - 2, widthOf)} `;
         parts.push(style ? style(text) : text, bar);
       }
       yield parts.join('');
@@ -123,4 +139,66 @@ export function wrapText(text: string, width: number): string {
     lines.push(line);
   }
   return lines.join('\n');
+}
+
+/** cli-table3's colour codes and its pattern for them (`\u001b[31m`, `\u001b[1;4m`). */
+const CLI_TABLE3_CODE = /\u001b\[((?:\d*;){0,5}\d*)m/g;
+const STYLE_CODES: Readonly<Record<string, { readonly on: string; readonly off: string }>> = {
+  bold: { on: '\u001b[1m', off: '\u001b[22m' },
+  italics: { on: '\u001b[3m', off: '\u001b[23m' },
+  underline: { on: '\u001b[4m', off: '\u001b[24m' },
+  inverse: { on: '\u001b[7m', off: '\u001b[27m' },
+  strikethrough: { on: '\u001b[9m', off: '\u001b[29m' },
+};
+
+/** The colours left on at the end of `line`, in the order cli-table3 (utils.readState) kept them. */
+interface ColourState {
+  foreground?: string;
+  background?: string;
+  /** Style name -> on, in the order first set since the last reset. */
+  styles: Map<string, boolean>;
+}
+
+function colourStateAfter(line: string): ColourState {
+  const state: ColourState = { styles: new Map() };
+  for (const match of line.matchAll(CLI_TABLE3_CODE)) {
+    const code = match[1] ? parseInt(match[1].split(';')[0]!, 10) : 0;
+    if ((code >= 30 && code <= 39) || (code >= 90 && code <= 97)) state.foreground = match[0];
+    else if ((code >= 40 && code <= 49) || (code >= 100 && code <= 107)) state.background = match[0];
+    else if (code === 0) {
+      delete state.foreground;
+      delete state.background;
+      state.styles.clear();
+    } else {
+      for (const [name, codes] of Object.entries(STYLE_CODES)) {
+        if (match[0] === codes.on) state.styles.set(name, true);
+        else if (match[0] === codes.off) state.styles.set(name, false);
+      }
+    }
+  }
+  return state;
+}
+
+/**
+ * A cell's text with colours that span lines closed at each line's end and reopened at the next
+ * line's start, as cli-table3 did (utils.colorizeLines): only tensor names that hold raw escape
+ * codes have any, and their table stays byte for byte what cli-table3 drew.
+ */
+export function carryColours(text: string): string {
+  if (!text.includes('\u001b')) return text;
+  let open: ColourState = { styles: new Map() };
+  const out: string[] = [];
+  for (const original of text.split('\n')) {
+    let line = original;
+    for (const [name, on] of open.styles) if (on) line = STYLE_CODES[name]!.on + line;
+    if (open.background !== undefined && open.background !== '\u001b[49m') line = open.background + line;
+    if (open.foreground !== undefined && open.foreground !== '\u001b[39m') line = open.foreground + line;
+    open = colourStateAfter(line);
+    let closed = line;
+    for (const [name, on] of open.styles) if (on) closed += STYLE_CODES[name]!.off;
+    if (open.background !== undefined && open.background !== '\u001b[49m') closed += '\u001b[49m';
+    if (open.foreground !== undefined && open.foreground !== '\u001b[39m') closed += '\u001b[39m';
+    out.push(closed);
+  }
+  return out.join('\n');
 }

@@ -8,71 +8,83 @@
  * numbers — then `ignoredKeys` and `diagnostics`. `min`/`max`/`scale`/`offset` and `isSymmetric`
  * appear only when the source gives them: what the user did not say stays unsaid.
  */
-import Table from 'cli-table3';
 import type { Diagnostic, SourceEntry, SourceGrid, SourceSet } from '../model.js';
+import { boxTableLines, carryColours, terminalWidth } from './box-table.js';
+import { chunked } from './chunks.js';
 import type { ShowRenderOptions } from './show-model.js';
 
-export function renderSource(source: SourceSet, options: ShowRenderOptions): string {
+/**
+ * The source in pieces of about 32 K characters, to write one after the other: a per-channel LLM
+ * overrides file has hundreds of thousands of channels, and no format holds its rows as one
+ * string or one array. Any format but json and csv is the table.
+ */
+export function renderSourceChunks(source: SourceSet, options: ShowRenderOptions): Iterable<string> {
   switch (options.format) {
     case 'json':
-      return JSON.stringify(sourceToJson(source), null, 2) + '\n';
+      return chunked(jsonTexts(source));
     case 'csv':
-      return renderCsv(source);
+      return chunked(csvLines(source));
     default:
-      return renderTable(source, options.color);
+      return chunked(tableLines(source, options.color));
   }
 }
 
-/** One row of the JSON `entries` array (and of the CSV). */
-export interface SourceRow {
+/**
+ * One row of the JSON `entries` array (and of the CSV). Every field is there, in document order;
+ * JSON.stringify leaves out those that are undefined, as the CSV leaves their cells empty (one
+ * shape for every row: V8 builds them fast).
+ */
+interface SourceRow {
   name: string;
   section: SourceEntry['section'];
   dtype: SourceEntry['dtype'];
-  bitwidth?: number;
+  bitwidth: number | undefined;
   layout: SourceEntry['layout'];
-  axis?: number;
-  channel?: number;
-  min?: number;
-  max?: number;
-  scale?: number;
-  offset?: number;
-  isSymmetric?: boolean;
-  layoutInfo?: Record<string, number>;
-  fakeQuant?: SourceEntry['fakeQuant'];
-  line?: number;
-  pointer?: string;
-  node?: string;
+  axis: number | undefined;
+  channel: number | undefined;
+  min: number | undefined;
+  max: number | undefined;
+  scale: number | undefined;
+  offset: number | undefined;
+  isSymmetric: boolean | undefined;
+  layoutInfo: Record<string, number> | undefined;
+  fakeQuant: SourceEntry['fakeQuant'];
+  line: number | undefined;
+  pointer: string | undefined;
+  node: string | undefined;
 }
 
-function rowsOf(entry: SourceEntry): SourceRow[] {
-  const base: SourceRow = {
-    name: entry.name,
-    section: entry.section,
-    dtype: entry.dtype,
-    ...(entry.bitwidth !== undefined ? { bitwidth: entry.bitwidth } : {}),
-    layout: entry.layout,
-  };
-  if (entry.axis !== undefined) base.axis = entry.axis;
-  const tail: Partial<SourceRow> = {};
-  if (entry.isSymmetric !== undefined) tail.isSymmetric = entry.isSymmetric;
+/** The rows of one entry, made one at a time: a per-channel entry has one per channel. */
+function* rowsOf(entry: SourceEntry): Generator<SourceRow> {
   // Object.fromEntries defines own data properties: a key named `__proto__` stays data.
-  if (entry.layoutInfo !== undefined) tail.layoutInfo = Object.fromEntries(entry.layoutInfo);
-  if (entry.fakeQuant !== undefined) tail.fakeQuant = entry.fakeQuant;
-  if (entry.at.line !== undefined) tail.line = entry.at.line;
-  if (entry.at.pointer !== undefined) tail.pointer = entry.at.pointer;
-  if (entry.at.node !== undefined) tail.node = entry.at.node;
+  const layoutInfo = entry.layoutInfo === undefined ? undefined : Object.fromEntries(entry.layoutInfo);
   const grids: readonly (SourceGrid | undefined)[] = entry.grids.length > 0 ? entry.grids : [undefined];
-  return grids.map((g) => {
-    const row: SourceRow = { ...base };
-    if (g) {
-      if (g.channel !== undefined) row.channel = g.channel;
-      if (g.min !== undefined) row.min = g.min;
-      if (g.max !== undefined) row.max = g.max;
-      if (g.scale !== undefined) row.scale = g.scale;
-      if (g.offset !== undefined) row.offset = g.offset;
-    }
-    return Object.assign(row, tail);
-  });
+  for (const g of grids) {
+    yield {
+      name: entry.name,
+      section: entry.section,
+      dtype: entry.dtype,
+      bitwidth: entry.bitwidth,
+      layout: entry.layout,
+      axis: entry.axis,
+      channel: g?.channel,
+      min: g?.min,
+      max: g?.max,
+      scale: g?.scale,
+      offset: g?.offset,
+      isSymmetric: entry.isSymmetric,
+      layoutInfo,
+      fakeQuant: entry.fakeQuant,
+      line: entry.at.line,
+      pointer: entry.at.pointer,
+      node: entry.at.node,
+    };
+  }
+}
+
+/** Every row of every entry, in file order. */
+function* rowsOfAll(source: SourceSet): Generator<SourceRow> {
+  for (const entry of source.entries) yield* rowsOf(entry);
 }
 
 function diagnosticJson(d: Diagnostic): Record<string, unknown> {
@@ -96,17 +108,24 @@ function counts(source: SourceSet): { entries: number; activation: number; param
   return { entries: source.entries.length, activation, param: source.entries.length - activation, rows };
 }
 
-export function sourceToJson(source: SourceSet): Record<string, unknown> {
-  return {
-    kind: 'source',
-    format: source.format,
-    version: source.version ?? null,
-    file: source.file,
-    counts: counts(source),
-    entries: source.entries.flatMap(rowsOf),
-    ignoredKeys: source.ignoredKeys,
-    diagnostics: source.diagnostics.map(diagnosticJson),
-  };
+/**
+ * The document `JSON.stringify(…, null, 2)` writes for the whole source, byte for byte, one
+ * `entries` element at a time: the elements never exist all at once, as objects or as text.
+ */
+function* jsonTexts(source: SourceSet): Generator<string> {
+  const head = { kind: 'source', format: source.format, version: source.version ?? null, file: source.file, counts: counts(source) };
+  // `{ …head fields\n}` -> `{ …head fields,\n  "entries": [`
+  yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "entries": [`;
+  let first = true;
+  for (const row of rowsOfAll(source)) {
+    // Two levels deep: 4 more spaces on every line (JSON text never holds a raw newline in a string).
+    yield `${first ? '\n' : ',\n'}    ${JSON.stringify(row, null, 2).replace(/\n/g, '\n    ')}`;
+    first = false;
+  }
+  yield first ? '],\n' : '\n  ],\n';
+  const tail = { ignoredKeys: source.ignoredKeys, diagnostics: source.diagnostics.map(diagnosticJson) };
+  // `{\n  "ignoredKeys": …}` -> `  "ignoredKeys": …}`
+  yield `${JSON.stringify(tail, null, 2).slice(2)}\n`;
 }
 
 const CSV_COLUMNS = ['name', 'section', 'dtype', 'bitwidth', 'layout', 'axis', 'channel', 'min', 'max', 'scale', 'offset', 'isSymmetric', 'line', 'pointer', 'node'] as const;
@@ -117,20 +136,18 @@ function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-function renderCsv(source: SourceSet): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const entry of source.entries) {
-    for (const row of rowsOf(entry)) lines.push(CSV_COLUMNS.map((c) => csvCell(row[c])).join(','));
-  }
-  return lines.join('\n') + '\n';
+function* csvLines(source: SourceSet): Generator<string> {
+  yield `${CSV_COLUMNS.join(',')}\n`;
+  for (const row of rowsOfAll(source)) yield `${CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\n`;
 }
 
 /** `-128` when all equal, else `lowest … highest`; empty when no channel has the field. */
-function span(values: readonly (number | undefined)[]): string {
+function span(grids: readonly SourceGrid[], field: 'min' | 'max' | 'scale' | 'offset'): string {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   let any = false;
-  for (const v of values) {
+  for (const g of grids) {
+    const v = g[field];
     if (v === undefined) continue;
     any = true;
     if (v < lo) lo = v;
@@ -140,42 +157,47 @@ function span(values: readonly (number | undefined)[]): string {
   return lo === hi ? String(lo) : `${lo} … ${hi}`;
 }
 
-function renderTable(source: SourceSet, color: boolean): string {
+/** More than one grid, or a layout that is not per-tensor: the table shows spans, not values. */
+function isPerChannel(entry: SourceEntry): boolean {
+  return entry.grids.length > 1 || entry.layout !== 'per-tensor';
+}
+
+const TABLE_HEAD = ['name', 'section', 'dtype', 'bw', 'layout', 'channels', 'min', 'max', 'scale', 'offset', 'sym', 'line'];
+
+function tableCells(e: SourceEntry): string[] {
+  return [
+    e.name,
+    e.section,
+    e.dtype,
+    e.bitwidth === undefined ? '' : String(e.bitwidth),
+    e.layout + (e.axis !== undefined ? ` (axis ${e.axis})` : ''),
+    isPerChannel(e) ? String(e.grids.length) : '',
+    span(e.grids, 'min'),
+    span(e.grids, 'max'),
+    span(e.grids, 'scale'),
+    span(e.grids, 'offset'),
+    e.isSymmetric === undefined ? '' : e.isSymmetric ? 'yes' : 'no',
+    e.at.line !== undefined ? String(e.at.line) : (e.at.node ?? ''),
+  ];
+}
+
+function* tableLines(source: SourceSet, color: boolean): Generator<string> {
   const c = counts(source);
-  const out: string[] = [];
-  out.push(
-    `${source.file}: ${source.format}${source.version !== undefined ? ` (version ${source.version})` : ''}, ${c.entries} entr${c.entries === 1 ? 'y' : 'ies'} (${c.activation} activation, ${c.param} param)`,
-  );
-  const table = new Table({
-    head: ['name', 'section', 'dtype', 'bw', 'layout', 'channels', 'min', 'max', 'scale', 'offset', 'sym', 'line'],
-    style: color ? { head: ['cyan'], border: [] } : { head: [], border: [] },
-  });
-  let perChannel = false;
-  for (const e of source.entries) {
-    const grids = e.grids;
-    const many = grids.length > 1 || e.layout !== 'per-tensor';
-    if (many) perChannel = true;
-    table.push([
-      e.name,
-      e.section,
-      e.dtype,
-      e.bitwidth === undefined ? '' : String(e.bitwidth),
-      e.layout + (e.axis !== undefined ? ` (axis ${e.axis})` : ''),
-      many ? String(grids.length) : '',
-      span(grids.map((g) => g.min)),
-      span(grids.map((g) => g.max)),
-      span(grids.map((g) => g.scale)),
-      span(grids.map((g) => g.offset)),
-      e.isSymmetric === undefined ? '' : e.isSymmetric ? 'yes' : 'no',
-      e.at.line !== undefined ? String(e.at.line) : (e.at.node ?? ''),
-    ]);
+  yield `${source.file}: ${source.format}${source.version !== undefined ? ` (version ${source.version})` : ''}, ${c.entries} entr${c.entries === 1 ? 'y' : 'ies'} (${c.activation} activation, ${c.param} param)\n`;
+  if (source.entries.length > 0) {
+    // Cells made afresh on each pass (one to measure the columns, one to draw): one entry's cells
+    // at a time, never the table.
+    const rows = { *[Symbol.iterator]() { for (const e of source.entries) yield tableCells(e).map(carryColours); } };
+    // The look cli-table3 gave it: a cyan head, plain borders, a rule between rows, and widths
+    // measured as it measured them (wide characters two columns, control characters none).
+    const cyan = (text: string): string => `\u001b[36m${text}\u001b[39m`;
+    const lines = boxTableLines({ head: TABLE_HEAD, rows, widthOf: terminalWidth, ...(color ? { headStyle: cyan } : {}) });
+    for (const line of lines) yield `${line}\n`;
   }
-  if (source.entries.length > 0) out.push(table.toString());
-  if (perChannel) out.push('Per-channel entries show the span of their values: --format json or csv lists every channel.');
-  if (source.ignoredKeys.length > 0) out.push(`Ignored keys: ${source.ignoredKeys.join(', ')}`);
+  if (source.entries.some(isPerChannel)) yield 'Per-channel entries show the span of their values: --format json or csv lists every channel.\n';
+  if (source.ignoredKeys.length > 0) yield `Ignored keys: ${source.ignoredKeys.join(', ')}\n`;
   for (const d of source.diagnostics) {
     const where = d.at.line !== undefined ? `line ${d.at.line}` : d.at.pointer !== undefined ? d.at.pointer : d.at.node !== undefined ? d.at.node : '';
-    out.push(`${d.severity} ${d.code}${where ? ` (${where})` : ''}: ${d.detail}`);
+    yield `${d.severity} ${d.code}${where ? ` (${where})` : ''}: ${d.detail}\n`;
   }
-  return out.join('\n') + '\n';
 }
