@@ -2,7 +2,7 @@
  * The box-drawn table writer used by the terminal report and `show`: cli-table3's layout, linear.
  */
 import { describe, expect, it } from 'vitest';
-import { boxTable, carryColours, displayWidth, terminalWidth } from '../src/render/box-table.js';
+import { boxTable, carryColours, terminalWidth, wrapText } from '../src/render/box-table.js';
 
 describe('boxTable', () => {
   it('fits columns to the widest line, pads one space each side, draws rules between rows', () => {
@@ -24,13 +24,28 @@ describe('boxTable', () => {
     expect(text.split('\n')).toEqual(['┌───────┐', '│ name  │', '│ abcd… │', '└───────┘']);
   });
 
-  it('measures width without colour codes and counts code points, not UTF-16 units', () => {
-    expect(displayWidth('\u001b[31mFAIL\u001b[39m')).toBe(4);
-    expect(displayWidth('min = −max')).toBe(10);
-    expect(displayWidth('𝑥')).toBe(1);
+  it('measures terminal columns without colour codes, not UTF-16 units', () => {
+    expect(terminalWidth('\u001b[31mFAIL\u001b[39m')).toBe(4);
+    expect(terminalWidth('min = −max')).toBe(10);
+    expect(terminalWidth('𝑥')).toBe(1);
     const text = boxTable({ head: ['k'], rows: [['\u001b[31mFAIL\u001b[39m']], headStyle: (s) => `<${s}>` });
     expect(text.split('\n')[1]).toBe('│< k    >│');
     expect(text.split('\n')[3]).toBe('│ \u001b[31mFAIL\u001b[39m │');
+  });
+
+  it('keeps the borders aligned on wide characters: fitted, cut and wrapped by columns', () => {
+    const name = '卷积层_权重_通道'; // 9 characters, 16 columns
+    expect(terminalWidth(name)).toBe(16);
+    const fitted = boxTable({ head: ['tensor', 'v'], rows: [[name, '1']] }).split('\n');
+    expect(new Set(fitted.map(terminalWidth)).size).toBe(1);
+    const cut = boxTable({ head: ['tensor'], rows: [[name]], colWidths: [10] }).split('\n');
+    expect(cut[3]).toBe('│ 卷积层_… │');
+    expect(new Set(cut.map(terminalWidth))).toEqual(new Set([10 + 2]));
+    const wrapped = wrapText(`${name} 🙂🙂🙂🙂`, 6);
+    expect(wrapped.split('\n').every((line) => terminalWidth(line) <= 6)).toBe(true);
+    expect(wrapped.replace(/\n/g, '')).toBe(`${name}🙂🙂🙂🙂`.replace(/ /g, ''));
+    const drawn = boxTable({ head: ['tensor'], rows: [[wrapped]], colWidths: [8] }).split('\n');
+    expect(new Set(drawn.map(terminalWidth))).toEqual(new Set([10]));
   });
 
   it('draws 100,000 rows (one per channel of a big model) in linear time', () => {

@@ -4,9 +4,8 @@
  * text for every line it draws and truncates character by character (quadratic in a cell's length),
  * which took 127 s for `show` of a 19,500-row model.
  *
- * Widths count code points outside ANSI colour codes by default: every cell this tool writes is
- * ASCII or narrow symbols (`—`, `−`, `…`); East Asian wide characters in a tensor name would count
- * as one. `terminalWidth` measures as cli-table3 did, for tables that must keep its exact layout.
+ * Widths are terminal columns (`terminalWidth`, as cli-table3 measured them): a tensor name in
+ * CJK or with an emoji takes two columns a character, and the borders stay aligned.
  */
 import stringWidth from 'string-width';
 
@@ -22,20 +21,11 @@ export interface BoxTableOptions {
   readonly headStyle?: (text: string) => string;
   /** Applied to the border characters. */
   readonly borderStyle?: (text: string) => string;
-  /** Columns a line takes (default `displayWidth`). */
+  /** Columns a line takes (default `terminalWidth`). */
   readonly widthOf?: (line: string) => number;
 }
 
 const ANSI = /\u001b\[[0-9;]*m/g;
-
-/** Columns a line takes on a terminal (code points, colour codes excluded). */
-export function displayWidth(line: string): number {
-  let plain = line;
-  if (line.includes('\u001b')) plain = line.replace(ANSI, '');
-  // ASCII (the usual case) is one column per UTF-16 unit; otherwise count code points.
-  // eslint-disable-next-line no-control-regex
-  return /^[\x00-\x7f]*$/.test(plain) ? plain.length : [...plain].length;
-}
 
 /**
  * Columns a line takes as cli-table3 0.6 measured them: its own colour-code pattern removed, then
@@ -52,9 +42,22 @@ export function terminalWidth(line: string): number {
 function fit(line: string, width: number, widthOf: (line: string) => number): string {
   const w = widthOf(line);
   if (w <= width) return line + ' '.repeat(width - w);
-  const plain = line.replace(ANSI, '');
-  const cut = [...plain].slice(0, Math.max(0, width - 1)).join('');
+  const cut = takeColumns(line.replace(ANSI, ''), Math.max(0, width - 1), widthOf);
   return cut + '…' + ' '.repeat(Math.max(0, width - widthOf(cut) - 1));
+}
+
+/** The longest start of `text` (whole code points) that fits in `columns`. */
+function takeColumns(text: string, columns: number, widthOf: (line: string) => number): string {
+  if (/^[\x20-\x7e]*$/.test(text)) return text.slice(0, columns);
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const w = widthOf(ch);
+    if (used + w > columns) break;
+    out += ch;
+    used += w;
+  }
+  return out;
 }
 
 function rule(widths: readonly number[], left: string, middle: string, right: string): string {
@@ -79,7 +82,7 @@ function measure(head: readonly (readonly string[])[], rows: Iterable<readonly s
  */
 export function* boxTableLines(options: BoxTableOptions): Generator<string> {
   const head = options.head.map((h) => h.split('\n'));
-  const widthOf = options.widthOf ?? displayWidth;
+  const widthOf = options.widthOf ?? terminalWidth;
   const widths = options.colWidths ?? measure(head, options.rows, widthOf);
   const rowLines = options.rowLines ?? true;
   const border = options.borderStyle ?? ((text: string) => text);
@@ -112,28 +115,39 @@ export function boxTable(options: BoxTableOptions): string {
 }
 
 /**
- * Greedy word wrap to `width` columns; words longer than a line (tensor names) are cut hard.
- * Done before drawing, so long names are wrapped, never truncated with an ellipsis.
+ * Greedy word wrap to `width` terminal columns; words longer than a line (tensor names) are cut
+ * hard. Done before drawing, so long names are wrapped, never truncated with an ellipsis.
  */
-export function wrapText(text: string, width: number): string {
+export function wrapText(text: string, width: number, widthOf: (line: string) => number = terminalWidth): string {
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
     let line = '';
+    let lineWidth = 0;
     for (const word of paragraph.split(' ')) {
       let w = word;
-      while (w.length > width) {
+      let wWidth = widthOf(w);
+      while (wWidth > width) {
         if (line.length > 0) {
           lines.push(line);
           line = '';
+          lineWidth = 0;
         }
-        lines.push(w.slice(0, width));
-        w = w.slice(width);
+        // At least one code point per line, even one wider than the line.
+        const head = takeColumns(w, width, widthOf) || String.fromCodePoint(w.codePointAt(0)!);
+        lines.push(head);
+        w = w.slice(head.length);
+        wWidth = widthOf(w);
       }
-      if (line.length === 0) line = w;
-      else if (line.length + 1 + w.length <= width) line += ` ${w}`;
-      else {
+      if (line.length === 0) {
+        line = w;
+        lineWidth = wWidth;
+      } else if (lineWidth + 1 + wWidth <= width) {
+        line += ` ${w}`;
+        lineWidth += 1 + wWidth;
+      } else {
         lines.push(line);
         line = w;
+        lineWidth = wWidth;
       }
     }
     lines.push(line);
