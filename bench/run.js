@@ -8,7 +8,7 @@
 // Targets (issue 7): verify of the 200 MB dump + ~100 MB JSON in <= 4 s (>= 50 MB/s of dump),
 // <= 3x the line-split baseline of the same inputs, peak RSS <= 300 MB.
 //
-// Options: --sizes 10,50,200 (MB of dump)  --repeat N (best of N, default 1)  --keep (leave files)
+// Options: --sizes 10,50,200 (MB of dump)  --repeat N (rounds: best time, worst RSS; default 3)  --keep (leave files)
 //          --dir PATH (where to generate; default a fresh directory under the OS temp dir)
 //          --reuse (with --dir and --keep: use the inputs an earlier run left there instead of generating)
 //          --show-format csv (the `show` output format: csv, json or table)
@@ -35,7 +35,7 @@ function option(name, fallback) {
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
 }
 const sizes = option('sizes', '10,50,200').split(',').map(Number).filter((n) => n > 0);
-const repeat = Math.max(1, Number(option('repeat', '1')));
+const repeat = Math.max(1, Number(option('repeat', '3')));
 const keep = process.argv.includes('--keep');
 const reuse = process.argv.includes('--reuse');
 const dir = option('dir', undefined) ?? mkdtempSync(join(tmpdir(), 'dlcverify-bench-'));
