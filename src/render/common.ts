@@ -125,32 +125,73 @@ export function hypothesisText(row: Row): string {
   return `closest explanation: ${row.hypothesis.code}${steps}`;
 }
 
+/**
+ * A result as a row: what sorting and counting need is read at once, the rest (sentence, numbers,
+ * locations: computed by the result on read) only when a format prints this row. A per-channel LLM
+ * report has hundreds of thousands of results and most formats print a few of them.
+ */
+class ResultRow implements Row {
+  readonly section = 'result' as const;
+  readonly graph: string | undefined;
+  readonly group: string;
+  readonly subject: string;
+  readonly channel: number | undefined;
+  readonly code: string;
+  readonly title: string;
+  readonly help: string;
+  readonly status: Status;
+  readonly kind: ResultKind;
+  readonly waivedBy: string | undefined;
+  readonly matchRule: string | undefined;
+  readonly routine: boolean;
+
+  constructor(private readonly r: VerifyResult) {
+    const words = VERDICTS[r.verdict];
+    this.graph = r.graph;
+    this.group = r.role ?? 'unmatched';
+    this.subject = r.tensor;
+    this.channel = r.channel;
+    this.code = r.verdict;
+    this.title = words.title;
+    this.help = words.help;
+    this.status = statusOf(r.kind, r.verdict, r.waivedBy);
+    this.kind = r.kind;
+    this.waivedBy = r.waivedBy;
+    this.matchRule = r.match?.rule;
+    this.routine = ROUTINE_CODES.has(r.verdict);
+  }
+
+  get tags(): readonly string[] {
+    return [...this.r.tags].sort(compareText);
+  }
+  get sentence(): string {
+    return this.r.sentence;
+  }
+  get deviation(): Deviation | undefined {
+    return this.r.deviation;
+  }
+  get deviationSteps(): number | undefined {
+    return deviationSteps(this.r.deviation);
+  }
+  get expected(): GridNumbers | undefined {
+    return this.r.expected;
+  }
+  get actual(): GridNumbers | undefined {
+    return this.r.actual;
+  }
+  get at(): Location | undefined {
+    return primaryAndRelated(this.r.dlcAt, this.r.sourceAt).at;
+  }
+  get relatedAt(): Location | undefined {
+    return primaryAndRelated(this.r.dlcAt, this.r.sourceAt).relatedAt;
+  }
+  get hypothesis(): Row['hypothesis'] {
+    return this.r.hypothesis === undefined ? undefined : hypothesisOf(this.r.hypothesis);
+  }
+}
+
 function resultRow(r: VerifyResult): Row {
-  const words = VERDICTS[r.verdict];
-  const steps = deviationSteps(r.deviation);
-  return {
-    section: 'result',
-    ...(r.graph !== undefined ? { graph: r.graph } : {}),
-    group: r.role ?? 'unmatched',
-    subject: r.tensor,
-    ...(r.channel !== undefined ? { channel: r.channel } : {}),
-    code: r.verdict,
-    title: words.title,
-    help: words.help,
-    status: statusOf(r.kind, r.verdict, r.waivedBy),
-    kind: r.kind,
-    tags: [...r.tags].sort(compareText),
-    sentence: r.sentence,
-    ...(r.waivedBy !== undefined ? { waivedBy: r.waivedBy } : {}),
-    ...(steps !== undefined ? { deviationSteps: steps } : {}),
-    ...(r.deviation !== undefined ? { deviation: r.deviation } : {}),
-    ...(r.expected !== undefined ? { expected: r.expected } : {}),
-    ...(r.actual !== undefined ? { actual: r.actual } : {}),
-    ...primaryAndRelated(r.dlcAt, r.sourceAt),
-    ...(r.match !== undefined ? { matchRule: r.match.rule } : {}),
-    ...(r.hypothesis !== undefined ? { hypothesis: hypothesisOf(r.hypothesis) } : {}),
-    routine: ROUTINE_CODES.has(r.verdict),
-  };
+  return new ResultRow(r);
 }
 
 function pipelineRow(p: PipelineFinding): Row {
