@@ -7,6 +7,7 @@
 import { DIAGNOSTICS } from '../findings.js';
 import type { GridNumbers, Location, Report } from '../model.js';
 import type { RenderOptions } from './index.js';
+import { chunked } from './chunks.js';
 import { allRows, numberText, STATUS_LABEL, stripInvalidXmlChars, visibleRows, type Row } from './common.js';
 
 type Cell = string | number | undefined;
@@ -101,18 +102,29 @@ function rowCells(row: Row): Cell[] {
 }
 
 export function renderCsv(report: Report, options: RenderOptions): string {
+  return [...csvLines(report, options)].join('');
+}
+
+/** The CSV in pieces: a per-channel LLM report has hundreds of thousands of rows. */
+export function renderCsvChunks(report: Report, options: RenderOptions): Iterable<string> {
+  return chunked(csvLines(report, options));
+}
+
+/** Each record with its `\r\n`: the header, the rows, then notes and diagnostics. */
+function* csvLines(report: Report, options: RenderOptions): Generator<string> {
   const columns = header(report);
   const width = columns.length;
   const blank = (): Cell[] => Array.from({ length: width }, () => undefined);
   const index = (name: string): number => columns.indexOf(name);
-  const lines: Cell[][] = visibleRows(allRows(report), options.verbose).map(rowCells);
-
+  const line = (cells: readonly Cell[]): string => `${cells.map(cell).join(',')}\r\n`;
+  yield `${columns.map(textCell).join(',')}\r\n`;
+  for (const row of visibleRows(allRows(report), options.verbose)) yield line(rowCells(row));
   for (const note of report.notes) {
     const cells = blank();
     cells[index('section')] = 'note';
     cells[index('status')] = 'info';
     cells[index('sentence')] = note;
-    lines.push(cells);
+    yield line(cells);
   }
   for (const d of report.diagnostics) {
     const cells = blank();
@@ -124,7 +136,6 @@ export function renderCsv(report: Report, options: RenderOptions): string {
     cells[index('line')] = d.at.line;
     cells[index('pointer')] = d.at.pointer;
     cells[index('sentence')] = d.detail;
-    lines.push(cells);
+    yield line(cells);
   }
-  return [columns.map(textCell), ...lines.map((cells) => cells.map(cell))].map((cells) => cells.join(',')).join('\r\n') + '\r\n';
 }

@@ -6,10 +6,10 @@ import type { Report } from '../model.js';
 import { renderTable, renderTableChunks } from './table.js';
 import { renderJson, renderJsonChunks } from './json.js';
 import { renderMarkdown } from './markdown.js';
-import { renderJunit } from './junit.js';
+import { renderJunit, renderJunitChunks } from './junit.js';
 import { renderSarif } from './sarif.js';
 import { renderGithub } from './github.js';
-import { renderCsv } from './csv.js';
+import { renderCsv, renderCsvChunks } from './csv.js';
 import { renderHtml } from './html.js';
 
 export const REPORT_FORMATS = ['table', 'json', 'markdown', 'junit', 'sarif', 'github', 'csv', 'html'] as const;
@@ -62,5 +62,7 @@ export function renderReport(report: Report, format: ReportFormat, options: Rend
 export function renderReportChunks(report: Report, format: ReportFormat, options: RenderOptions): Iterable<string> {
   if (format === 'json') return renderJsonChunks(report);
   if (format === 'table') return renderTableChunks(report, options);
+  if (format === 'csv') return renderCsvChunks(report, options);
+  if (format === 'junit') return renderJunitChunks(report, options);
   return [renderReport(report, format, options)];
 }

@@ -8,6 +8,7 @@
 import { DIAGNOSTICS } from '../findings.js';
 import type { Report } from '../model.js';
 import type { RenderOptions } from './index.js';
+import { chunked } from './chunks.js';
 import {
   allRows,
   compareText,
@@ -119,6 +120,16 @@ function compareCases(a: Row, b: Row): number {
 }
 
 export function renderJunit(report: Report, options: RenderOptions): string {
+  return [...junitLines(report, options)].join('');
+}
+
+/** The XML in pieces: a per-channel LLM report has a test case per channel. */
+export function renderJunitChunks(report: Report, options: RenderOptions): Iterable<string> {
+  return chunked(junitLines(report, options));
+}
+
+/** Each line of the document with its `\n`. */
+function* junitLines(report: Report, options: RenderOptions): Generator<string> {
   const verify = report.kind === 'verify';
   const rows = allRows(report);
   const shown = visibleRows(rows, options.verbose);
@@ -179,9 +190,11 @@ export function renderJunit(report: Report, options: RenderOptions): string {
     '  </testsuite>',
   );
 
+  for (const line of out) yield `${line}\n`;
+
   for (const suite of ordered) {
     const cases = [...suite.rows].sort(compareCases);
-    out.push(
+    const head = [
       `  <testsuite${attrs([
         ['name', suite.name],
         ['tests', cases.length],
@@ -192,10 +205,10 @@ export function renderJunit(report: Report, options: RenderOptions): string {
       '    <properties>',
       ...suiteProps.map((p) => `      ${p}`),
       '    </properties>',
-    );
-    for (const row of cases) out.push(...testcase(row, verify));
-    out.push('  </testsuite>');
+    ];
+    for (const line of head) yield `${line}\n`;
+    for (const row of cases) for (const line of testcase(row, verify)) yield `${line}\n`;
+    yield '  </testsuite>\n';
   }
-  out.push('</testsuites>', '');
-  return out.join('\n');
+  yield '</testsuites>\n';
 }
