@@ -11,6 +11,7 @@
 import { DIAGNOSTICS } from '../findings.js';
 import type { Report } from '../model.js';
 import type { RenderOptions } from './index.js';
+import { chunked } from './chunks.js';
 import {
   allRows,
   compareText,
@@ -251,6 +252,15 @@ function inputsHtml(report: Report): string {
 }
 
 export function renderHtml(report: Report, options: RenderOptions): string {
+  return [...htmlParts(report, options)].join('');
+}
+
+/** The page in pieces: the rows' table and their data are written a row at a time. */
+export function renderHtmlChunks(report: Report, options: RenderOptions): Iterable<string> {
+  return chunked(htmlParts(report, options));
+}
+
+function* htmlParts(report: Report, options: RenderOptions): Generator<string> {
   const all = allRows(report);
   const counts = countRows(all);
   const rows = visibleRows(all, options.verbose);
@@ -268,17 +278,14 @@ export function renderHtml(report: Report, options: RenderOptions): string {
   const head = cols
     .map((c, i) => (c.key !== undefined ? `<th data-col="${i}" scope="col" tabindex="0">${escapeHtml(c.head)}</th>` : `<th scope="col">${escapeHtml(c.head)}</th>`))
     .join('');
-  const body = rows
-    .map((r) => `<tr class="st-${r.status}">${cols.map((c) => `<td>${escapeHtml(c.cell(r))}</td>`).join('')}</tr>`)
-    .join('\n');
-  const data = {
-    schemaVersion: report.schemaVersion,
-    rows: rows.map((r) => ({
+  const bodyRow = (r: Row): string => `<tr class="st-${r.status}">${cols.map((c) => `<td>${escapeHtml(c.cell(r))}</td>`).join('')}</tr>`;
+  // The page's data, `{"schemaVersion":…,"rows":[…]}`, one row at a time.
+  const dataRow = (r: Row): string =>
+    jsonForScript({
       s: r.status,
       k: cols.map((c) => (c.key !== undefined ? c.key(r) : null)),
       q: [r.graph ?? '', r.group, subjectText(r), r.code, r.title, r.sentence, r.waivedBy ?? '', locationText(r.at)].join(' ').toLowerCase(),
-    })),
-  };
+    });
 
   const unlisted = all.length - rows.length;
   const notes: string[] = [
@@ -313,7 +320,7 @@ export function renderHtml(report: Report, options: RenderOptions): string {
     .map((s) => `<option value="${s}">${escapeHtml(STATUS_LABEL[s])} (${countOf(counts, s)})</option>`)
     .join('');
 
-  return `<!doctype html>
+  yield `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -341,13 +348,17 @@ ${chart(rows, noun)}
 <span id="shown" class="muted">${rows.length} of ${rows.length} shown</span></div>
 <div class="scroll"><table id="rows"><thead><tr>${head}</tr></thead>
 <tbody>
-${body}
+`;
+  for (let i = 0; i < rows.length; i++) yield `${i === 0 ? '' : '\n'}${bodyRow(rows[i]!)}`;
+  yield `
 </tbody></table></div>
 </section>
 ${opDiff}
 ${notes.length > 0 ? `<section id="notes"><h2>Notes</h2><ul>${notes.join('')}</ul></section>` : ''}
 <footer class="muted">dlcverify report, schema ${escapeHtml(report.schemaVersion)}</footer>
-<script type="application/json" id="dlcverify-data">${jsonForScript(data)}</script>
+<script type="application/json" id="dlcverify-data">${jsonForScript({ schemaVersion: report.schemaVersion }).slice(0, -1)},"rows":[`;
+  for (let i = 0; i < rows.length; i++) yield `${i === 0 ? '' : ','}${dataRow(rows[i]!)}`;
+  yield `]}</script>
 <script>${SCRIPT}</script>
 </body>
 </html>

@@ -10,7 +10,7 @@ import { renderJunit, renderJunitChunks } from './junit.js';
 import { renderSarif } from './sarif.js';
 import { renderGithub } from './github.js';
 import { renderCsv, renderCsvChunks } from './csv.js';
-import { renderHtml } from './html.js';
+import { renderHtml, renderHtmlChunks } from './html.js';
 
 export const REPORT_FORMATS = ['table', 'json', 'markdown', 'junit', 'sarif', 'github', 'csv', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -64,5 +64,6 @@ export function renderReportChunks(report: Report, format: ReportFormat, options
   if (format === 'table') return renderTableChunks(report, options);
   if (format === 'csv') return renderCsvChunks(report, options);
   if (format === 'junit') return renderJunitChunks(report, options);
+  if (format === 'html') return renderHtmlChunks(report, options);
   return [renderReport(report, format, options)];
 }

@@ -6,6 +6,7 @@ import { PIPELINE, VERDICTS } from '../findings.js';
 import type { Report, ResultKind, Verdict, VerifyReport, VerifyResult } from '../model.js';
 import type { RenderOptions } from './index.js';
 import { boxTableLines, wrapText } from './box-table.js';
+import { chunked } from './chunks.js';
 import { renderDiffTable } from './table-diff.js';
 
 const WIDTH = 100;
@@ -76,8 +77,6 @@ interface TableBlock {
   readonly lines: Iterable<string>;
 }
 
-/** Table lines per piece written. */
-const LINES_PER_CHUNK = 2000;
 
 function* renderVerify(report: VerifyReport, options: RenderOptions): Generator<string> {
   const p = paint(options.color);
@@ -192,12 +191,7 @@ function* renderVerify(report: VerifyReport, options: RenderOptions): Generator<
       yield `${wrapLong(block)}\n`;
       continue;
     }
-    const lines: string[] = [];
-    for (const line of block.lines) {
-      lines.push(line);
-      if (lines.length >= LINES_PER_CHUNK) yield `${lines.splice(0).join('\n')}\n`;
-    }
-    if (lines.length > 0) yield `${lines.join('\n')}\n`;
+    for (const line of block.lines) yield `${line}\n`;
   }
 }
 
@@ -207,5 +201,5 @@ export function renderTable(report: Report, options: RenderOptions): string {
 
 /** The same text as `renderTable`, in pieces to write one after the other. */
 export function renderTableChunks(report: Report, options: RenderOptions): Iterable<string> {
-  return report.kind === 'verify' ? renderVerify(report, options) : [renderDiffTable(report, options)];
+  return chunked(report.kind === 'verify' ? renderVerify(report, options) : [renderDiffTable(report, options)]);
 }
