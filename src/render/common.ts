@@ -410,11 +410,18 @@ export function tagText(tag: string): string {
 // Escaping
 // ---------------------------------------------------------------------------------------------
 
+/** Characters XML 1.0 forbids, and surrogates (allowed only in valid pairs). */
+// eslint-disable-next-line no-control-regex
+const MAYBE_INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/;
+
 /**
  * Drops what XML 1.0 cannot carry at all, even escaped: C0 controls other than tab/LF/CR,
  * U+FFFE/U+FFFF and lone surrogates (a tensor name is user data; the report must still parse).
  */
 export function stripInvalidXmlChars(text: string): string {
+  // Almost every text has none of them: one native scan, then the character loop only if needed
+  // (a surrogate may well be half of a valid pair: the loop decides).
+  if (!MAYBE_INVALID_XML.test(text)) return text;
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
