@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { stripInvalidXmlChars } from '../src/render/common.js';
 import { renderReport } from '../src/render/index.js';
 import { CONTROL_NAME, diffReport, verifyReport, XSS_NAME } from './fixtures/render/reports.js';
 
@@ -109,5 +110,20 @@ describe('junit report', () => {
     const failures = suites.flatMap((s) => s.testcase ?? []).filter((c) => c.failure);
     expect(failures.map((c) => c.failure!.type).sort()).toEqual(['BECAME_FLOAT', 'OP_REMOVED']);
     expect(suites[0]!['system-out']).toContain(`-120 ${XSS_NAME} Reshape`);
+  });
+});
+
+describe('stripInvalidXmlChars', () => {
+  it.each([
+    ['plain text', 'conv1/Relu:0 min −1.0', 'conv1/Relu:0 min −1.0'],
+    ['tab, LF and CR stay', 'a\tb\nc\rd', 'a\tb\nc\rd'],
+    ['C0 controls go', 'a\u0000b\u0001c\u001fd\u000be\u000cf', 'abcdef'],
+    ['a valid surrogate pair stays', 'x\ud83d\ude00y', 'x\ud83d\ude00y'],
+    ['a lone high surrogate goes', 'x\ud83dy', 'xy'],
+    ['a lone low surrogate goes', 'x\ude00y', 'xy'],
+    ['a high surrogate at the end goes', 'x\ud83d', 'x'],
+    ['U+FFFE and U+FFFF go', 'a\ufffeb\uffffc', 'abc'],
+  ])('%s', (_name, text, expected) => {
+    expect(stripInvalidXmlChars(text)).toBe(expected);
   });
 });
