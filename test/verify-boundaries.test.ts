@@ -7,11 +7,13 @@
  * Then: zero, just inside, exactly at, just outside, on the negative side, and NaN.
  * Every model/source here is constructed.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DlcModel, Encoding, FakeQuantInfo, Precision, SourceSet, Verdict } from '../src/model.js';
 import { pow2, printQuantum, ulp32 } from '../src/numeric.js';
 import { verify } from '../src/verify/index.js';
 import { fxpNudge, signedSymmetric } from '../src/verify/math.js';
+import { fmt } from '../src/verify/words.js';
 import { dumped, entry, model, op, source, tensor, type EntryInput, type GridInput } from './fixtures/verify/builder.js';
 
 type Field = 'min' | 'max' | 'scale';
@@ -362,5 +364,25 @@ describe('pow2: the bitwidth power table', () => {
   });
   it.each([-1, 65, 2.5, -1074])('%s falls back to 2 ** n', (n) => {
     expect(Object.is(pow2(n), 2 ** n)).toBe(true);
+  });
+});
+
+describe('fmt: numbers in sentences', () => {
+  const slow = (x: number): string => (Number.isInteger(x) || !Number.isFinite(x) ? String(x) : String(Number(x.toPrecision(15))));
+  it('gives what the 15-digit round trip gives, for any double and any float32 (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.double(), fc.float().map(Math.fround), fc.integer().map((n) => n / 1e6), fc.constantFrom(0.1 + 0.2, -0, 1e21, 1e-7, 5e-324)), (x) => {
+        expect(fmt(x)).toBe(slow(x));
+      }),
+      { seed: 20261126, numRuns: 20_000 },
+    );
+  });
+  it.each([
+    [0.30000000000000004, '0.3'],
+    [0.009999999776482582, '0.00999999977648258'],
+    [-128, '-128'],
+    [undefined, '—'],
+  ])('%s -> %s', (x, text) => {
+    expect(fmt(x)).toBe(text);
   });
 });

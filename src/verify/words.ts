@@ -3,11 +3,32 @@
  */
 import type { Encoding, GridNumbers } from '../model.js';
 
+/**
+ * A number for a sentence: at most 15 significant digits, so float noise does not show
+ * (`0.30000000000000004` -> `0.3`). When the shortest form already has 15 digits or fewer it is
+ * the answer (rounding the exact value to 15 digits lands on it: the 15-digit grid is coarser than
+ * the double's rounding interval), and the slower `toPrecision` round trip is skipped.
+ */
 export function fmt(x: number | undefined): string {
   if (x === undefined) return '—';
-  if (!Number.isFinite(x)) return String(x);
-  if (Number.isInteger(x)) return String(x);
+  const shortest = String(x);
+  if (!Number.isFinite(x) || Number.isInteger(x) || significantDigits(shortest) <= 15) return shortest;
   return String(Number(x.toPrecision(15)));
+}
+
+/** Significant digits of a number's shortest form (`-0.00125` -> 3, `1.5e-7` -> 2). */
+function significantDigits(text: string): number {
+  let digits = 0;
+  let leading = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 101 /* e */) break;
+    if (c < 48 || c > 57) continue;
+    if (leading && c === 48) continue;
+    leading = false;
+    digits++;
+  }
+  return digits;
 }
 
 export function fmtSteps(x: number | undefined): string {
