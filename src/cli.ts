@@ -221,7 +221,7 @@ function realIo(): CliIo {
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     now: () => performance.now(),
-    readSourceAside,
+    readSourceAside: (input) => readSourceAside(input.name),
   };
 }
 

@@ -158,9 +158,9 @@ export function withProgress(io: CliIo, options: Pick<CommonOptions, 'quiet' | '
       ...(io.readSourceAside === undefined
         ? {}
         : {
-            readSourceAside: (path: string) => {
-              const pending = io.readSourceAside!(path);
-              return pending === undefined ? undefined : line.trackAside(path, pending, io.openInput(path).size);
+            readSourceAside: (input: InputFile) => {
+              const pending = io.readSourceAside!(input);
+              return pending === undefined ? undefined : line.trackAside(input.name, pending, input.size);
             },
           }),
       stdout: (text) => {

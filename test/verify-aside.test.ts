@@ -156,9 +156,9 @@ describe('verify with an io that reads aside (in-process)', () => {
       stdout: (t) => void out.push(t),
       stderr: (t) => void err.push(t),
       cwd: REPO_ROOT,
-      readSourceAside: (path) => {
-        asked.push(path);
-        return make(path);
+      readSourceAside: (input) => {
+        asked.push(input.name);
+        return make(input.name);
       },
     });
     return { io, out, err, asked };

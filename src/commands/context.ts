@@ -27,7 +27,7 @@ export interface CliIo {
    * Starts reading a source on another thread and returns at once (the model is parsed on this
    * one meanwhile); absent, or returning undefined, where that is not possible: read it here.
    */
-  readonly readSourceAside?: (path: string) => PendingSource | undefined;
+  readonly readSourceAside?: (input: InputFile) => PendingSource | undefined;
 }
 
 /** A source being read elsewhere. */

@@ -2,8 +2,8 @@
  * `dlcverify DUMP SOURCE`: read both sides, load the config, verify, apply policy, render, exit code.
  */
 import { join } from 'node:path';
-import type { CliIo, CommonOptions, PendingSource } from './context.js';
-import { InputError, type DlcModel, type SourceSet } from '../model.js';
+import type { CliIo, CommonOptions } from './context.js';
+import { InputError, type DlcModel, type InputFile, type SourceSet } from '../model.js';
 import { readModel, readSource } from '../parse/load.js';
 import { verify } from '../verify/index.js';
 import { parseConfig, type VerifyConfig } from '../verify/policy.js';
@@ -34,21 +34,15 @@ export function loadConfig(explicit: string | undefined, io: CliIo): VerifyConfi
  */
 export const ASIDE_MIN_BYTES = 8 * 1024 * 1024;
 
-/** A big source's read started elsewhere, or undefined (small, unavailable, or unopenable: read it here, after the model). */
-function startSourceRead(path: string, io: CliIo): PendingSource | undefined {
-  if (io.readSourceAside === undefined) return undefined;
-  let size: number;
-  try {
-    size = io.openInput(path).size;
-  } catch {
-    return undefined; // reported by the sequential read, after the model's own errors
-  }
-  return size >= ASIDE_MIN_BYTES ? io.readSourceAside(path) : undefined;
-}
-
 async function readBoth(options: VerifyOptions, io: CliIo): Promise<{ model: DlcModel; source: SourceSet }> {
   const modelInput = io.openInput(options.dlc);
-  const pending = startSourceRead(options.source, io);
+  let sourceInput: InputFile | undefined;
+  try {
+    sourceInput = io.openInput(options.source);
+  } catch {
+    // Reported below, after the model's own errors (opened again there, to throw).
+  }
+  const pending = sourceInput !== undefined && sourceInput.size >= ASIDE_MIN_BYTES ? io.readSourceAside?.(sourceInput) : undefined;
   let model: DlcModel;
   try {
     model = readModel(modelInput);
@@ -56,7 +50,7 @@ async function readBoth(options: VerifyOptions, io: CliIo): Promise<{ model: Dlc
     pending?.cancel();
     throw err;
   }
-  const source = pending === undefined ? readSource(io.openInput(options.source)) : await pending.result;
+  const source = pending !== undefined ? await pending.result : readSource(sourceInput ?? io.openInput(options.source));
   return { model, source };
 }
 

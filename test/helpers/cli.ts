@@ -33,17 +33,16 @@ export async function cli(args: readonly string[], options: { env?: Record<strin
   let stdout = '';
   let stderr = '';
   const files = new Map<string, string>();
-  const io: CliIo = {
+  const io = quietIo({
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
-    openInput,
     writeFile: (p, t) => void files.set(p, typeof t === 'string' ? t : [...t].join('')),
     fileExists: (p) => files.has(p) || (() => { try { openInput(p); return true; } catch { return false; } })(),
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? {},
     stdoutIsTTY: options.tty ?? false,
     stderrIsTTY: options.tty ?? false,
-  };
+  });
   const code = await runCli(args, io);
   return { code, stdout, stderr, files };
 }
