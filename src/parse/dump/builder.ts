@@ -32,7 +32,7 @@ import type {
 import { cellStyle, parseTensorCell, type CellStyle, type TensorCell } from './cells.js';
 import { parseCommand } from './commands.js';
 import type { DiagnosticSink } from './diagnostics.js';
-import { classifyParam1x, classifyParam2x, EncodingFields, readEncodingBody, type ParamEntry } from './encoding-line.js';
+import { classifyParam1x, classifyParam2x, EncodingFields, mentionsEncodingEntry, readEncodingBody, type ParamEntry } from './encoding-line.js';
 import type { NumberStyle } from './numbers.js';
 
 type HeaderKind = 'for-nocolon' | 'for' | 'of' | 'none';
@@ -881,17 +881,9 @@ export class DumpBuilder {
   }
 }
 
-/** A header/footer line that holds an encoding in the dump grammar (plain substring tests). */
+/** Text that holds an encoding entry, or is an I/O table's Encoding Info cell (`bitwidth 8, min …`). */
 function holdsEncoding(text: string): boolean {
-  return (
-    text.includes(' encoding : bitwidth') ||
-    text.includes(' encoding for channel_') ||
-    text.includes(' encoding:  bitwidth') ||
-    text.includes('output encoding: min') ||
-    text.includes('weight encoding') ||
-    text.includes('bias encoding: min') ||
-    (text.startsWith('bitwidth ') && text.includes(', min ')) // an I/O table Encoding Info cell
-  );
+  return mentionsEncodingEntry(text) || (text.startsWith('bitwidth ') && text.includes(', min '));
 }
 
 /** What encodings printed alike share: the file and how each number was printed (a handful per dump). */

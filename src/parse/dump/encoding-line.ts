@@ -182,6 +182,24 @@ function notANumber(text: string, keyStart: number, valueStart: number, valueEnd
   return `\`${text.slice(valueStart, valueEnd)}\` after \`${text.slice(keyStart, valueStart).trim()}\` is not a number`;
 }
 
+/**
+ * Text that holds an encoding entry of any family, by plain substring tests (no regex on possibly
+ * huge lines): `images encoding : bitwidth 8, …` (2.12+), `w encoding for channel_0: …`,
+ * `x encoding:  bitwidth` (2.5), `output encoding: min …` / `weight encoding …` / `bias encoding: min …` (1.x).
+ * Where an entry turns up outside an op table, it is reported, never dropped.
+ */
+export function mentionsEncodingEntry(text: string): boolean {
+  if (!text.includes('encoding')) return false;
+  return (
+    text.includes(' encoding : bitwidth') ||
+    text.includes(' encoding for channel_') ||
+    text.includes(' encoding:  bitwidth') ||
+    text.includes('output encoding: min') ||
+    text.includes('weight encoding') ||
+    text.includes('bias encoding: min')
+  );
+}
+
 /** What one Parameters entry is. */
 export type ParamEntry =
   /** 2.x: `<tensor> encoding : …` / `<tensor> encoding:  …` / `<tensor> encoding for channel_K: …`. */

@@ -11,6 +11,7 @@
  */
 import { InputError, type DlcModel } from '../../model.js';
 import { DumpBuilder } from './builder.js';
+import { mentionsEncodingEntry } from './encoding-line.js';
 import { CsvRecords } from './csv.js';
 import { DiagnosticSink } from './diagnostics.js';
 import { isBlankLine, separatorChar } from './table.js';
@@ -134,7 +135,7 @@ export function parseDump(lines: Iterable<string>, file: string): DlcModel {
         }
         if (preamble++ === 0) preambleFirst = lineNo;
         if (line.includes('[INFO]') || line.includes('[WARNING]') || line.includes('[ERROR]')) infoLines++;
-        else if (looksLikeEncodingEntry(line)) {
+        else if (mentionsEncodingEntry(line)) {
           // Table rows before the header (a dump missing its first lines, then a later `DLC info`
           // line: two dumps pasted together): never skip an encoding without saying so.
           diags.add('DUMP_UNPARSED_ENCODING', 'an encoding entry before the `DLC info` header was not read (is the header of this dump missing, or were two dumps pasted together?)', lineNo);
@@ -183,21 +184,4 @@ export function parseDump(lines: Iterable<string>, file: string): DlcModel {
   }
   const model = builder.finish(lineNo, format);
   return { ...model, diagnostics: diags.finish() };
-}
-
-/**
- * An encoding entry of any family, by plain substring tests (no regex on possibly huge lines):
- * `images encoding : bitwidth 8, …` (2.12+), `w encoding for channel_0: …`, `x encoding:  bitwidth`
- * (2.5), `output encoding: min …` / `weight encoding: min …` / `bias encoding: min …` (1.x).
- */
-function looksLikeEncodingEntry(line: string): boolean {
-  if (!line.includes('encoding')) return false;
-  return (
-    line.includes(' encoding : bitwidth') ||
-    line.includes(' encoding for channel_') ||
-    line.includes(' encoding:  bitwidth') ||
-    line.includes('output encoding: min') ||
-    line.includes('weight encoding') ||
-    line.includes('bias encoding: min')
-  );
 }
