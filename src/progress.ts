@@ -91,11 +91,11 @@ export class ProgressLine {
    * The same pending read, its progress drawn every `intervalMs` while something waits for it (a
    * source read on a worker thread: this thread is free once the model is parsed).
    */
-  trackAside(name: string, pending: PendingSource, size: number): PendingSource {
+  trackAside(input: Pick<InputFile, 'name' | 'size'>, pending: PendingSource): PendingSource {
     const timer = setInterval(() => {
-      this.label = name;
-      this.total = size;
-      this.advance(Math.min(pending.bytesRead(), size));
+      this.label = input.name;
+      this.total = input.size;
+      this.advance(Math.min(pending.bytesRead(), input.size));
     }, this.intervalMs);
     timer.unref();
     const stop = (): void => clearInterval(timer);
@@ -110,7 +110,7 @@ export class ProgressLine {
     };
   }
 
-  private begin(input: Pick<InputFile, 'name' | 'size'>): void {
+  private begin(input: InputFile): void {
     this.label = input.name;
     this.done = 0;
     this.total = input.size;
@@ -160,7 +160,7 @@ export function withProgress(io: CliIo, options: Pick<CommonOptions, 'quiet' | '
         : {
             readSourceAside: (input: InputFile) => {
               const pending = io.readSourceAside!(input);
-              return pending === undefined ? undefined : line.trackAside(input.name, pending, input.size);
+              return pending === undefined ? undefined : line.trackAside(input, pending);
             },
           }),
       stdout: (text) => {

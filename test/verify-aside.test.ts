@@ -215,7 +215,7 @@ describe('progress of a read aside', () => {
       const line = new ProgressLine((s) => void writes.push(s), () => t, 1000, 100);
       let bytes = 0;
       let finish: (s: SourceSet) => void = () => undefined;
-      const pending = line.trackAside('big.json', { result: new Promise<SourceSet>((r) => (finish = r)), bytesRead: () => bytes, cancel: () => undefined }, 100e6);
+      const pending = line.trackAside({ name: 'big.json', size: 100e6 }, { result: new Promise<SourceSet>((r) => (finish = r)), bytesRead: () => bytes, cancel: () => undefined });
       t = 1500;
       bytes = 25e6;
       vi.advanceTimersByTime(100);
