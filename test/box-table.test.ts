@@ -65,7 +65,7 @@ describe('boxTable', () => {
       ['\u001b[31mred\nstill red\u001b[39m', '古\tx'],
       ['\u001b[1mbold\u001b[0m plain', 'e\u0301'],
     ].map((row) => row.map(carryColours));
-    expect(boxTable({ head: ['k', 'v'], rows, widthOf: terminalWidth }).split('\n')).toEqual([
+    expect(boxTable({ head: ['k', 'v'], rows }).split('\n')).toEqual([
       '┌────────────┬─────┐',
       '│ k          │ v   │',
       '├────────────┼─────┤',

@@ -21,8 +21,6 @@ export interface BoxTableOptions {
   readonly headStyle?: (text: string) => string;
   /** Applied to the border characters. */
   readonly borderStyle?: (text: string) => string;
-  /** Columns a line takes (default `terminalWidth`). */
-  readonly widthOf?: (line: string) => number;
 }
 
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -39,20 +37,20 @@ export function terminalWidth(line: string): number {
 }
 
 /** `line` cut to `width` columns with `…` when wider, then padded with spaces to `width`. */
-function fit(line: string, width: number, widthOf: (line: string) => number): string {
-  const w = widthOf(line);
+function fit(line: string, width: number): string {
+  const w = terminalWidth(line);
   if (w <= width) return line + ' '.repeat(width - w);
-  const cut = takeColumns(line.replace(ANSI, ''), Math.max(0, width - 1), widthOf);
-  return cut + '…' + ' '.repeat(Math.max(0, width - widthOf(cut) - 1));
+  const cut = takeColumns(line.replace(ANSI, ''), Math.max(0, width - 1));
+  return cut + '…' + ' '.repeat(Math.max(0, width - terminalWidth(cut) - 1));
 }
 
 /** The longest start of `text` (whole code points) that fits in `columns`. */
-function takeColumns(text: string, columns: number, widthOf: (line: string) => number): string {
+function takeColumns(text: string, columns: number): string {
   if (/^[\x20-\x7e]*$/.test(text)) return text.slice(0, columns);
   let out = '';
   let used = 0;
   for (const ch of text) {
-    const w = widthOf(ch);
+    const w = terminalWidth(ch);
     if (used + w > columns) break;
     out += ch;
     used += w;
@@ -65,11 +63,11 @@ function rule(widths: readonly number[], left: string, middle: string, right: st
 }
 
 /** Each column's widest line (head included) plus the padding. */
-function measure(head: readonly (readonly string[])[], rows: Iterable<readonly string[]>, widthOf: (line: string) => number): number[] {
-  const widths = head.map((cell) => Math.max(...cell.map(widthOf)) + 2);
+function measure(head: readonly (readonly string[])[], rows: Iterable<readonly string[]>): number[] {
+  const widths = head.map((cell) => Math.max(...cell.map(terminalWidth)) + 2);
   for (const row of rows) {
     row.forEach((cell, c) => {
-      for (const line of cell.split('\n')) widths[c] = Math.max(widths[c] ?? 2, widthOf(line) + 2);
+      for (const line of cell.split('\n')) widths[c] = Math.max(widths[c] ?? 2, terminalWidth(line) + 2);
     });
   }
   return widths;
@@ -82,8 +80,7 @@ function measure(head: readonly (readonly string[])[], rows: Iterable<readonly s
  */
 export function* boxTableLines(options: BoxTableOptions): Generator<string> {
   const head = options.head.map((h) => h.split('\n'));
-  const widthOf = options.widthOf ?? terminalWidth;
-  const widths = options.colWidths ?? measure(head, options.rows, widthOf);
+  const widths = options.colWidths ?? measure(head, options.rows);
   const rowLines = options.rowLines ?? true;
   const border = options.borderStyle ?? ((text: string) => text);
   const bar = border('│');
@@ -95,7 +92,7 @@ export function* boxTableLines(options: BoxTableOptions): Generator<string> {
       // --verbose table has a line per channel).
       const parts: string[] = [bar];
       for (let c = 0; c < widths.length; c++) {
-        const text = ` ${fit(cells[c]?.[i] ?? '', widths[c]! - 2, widthOf)} `;
+        const text = ` ${fit(cells[c]?.[i] ?? '', widths[c]! - 2)} `;
         parts.push(style ? style(text) : text, bar);
       }
       yield parts.join('');
@@ -118,14 +115,14 @@ export function boxTable(options: BoxTableOptions): string {
  * Greedy word wrap to `width` terminal columns; words longer than a line (tensor names) are cut
  * hard. Done before drawing, so long names are wrapped, never truncated with an ellipsis.
  */
-export function wrapText(text: string, width: number, widthOf: (line: string) => number = terminalWidth): string {
+export function wrapText(text: string, width: number): string {
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
     let line = '';
     let lineWidth = 0;
     for (const word of paragraph.split(' ')) {
       let w = word;
-      let wWidth = widthOf(w);
+      let wWidth = terminalWidth(w);
       while (wWidth > width) {
         if (line.length > 0) {
           lines.push(line);
@@ -133,10 +130,10 @@ export function wrapText(text: string, width: number, widthOf: (line: string) =>
           lineWidth = 0;
         }
         // At least one code point per line, even one wider than the line.
-        const head = takeColumns(w, width, widthOf) || String.fromCodePoint(w.codePointAt(0)!);
+        const head = takeColumns(w, width) || String.fromCodePoint(w.codePointAt(0)!);
         lines.push(head);
         w = w.slice(head.length);
-        wWidth = widthOf(w);
+        wWidth = terminalWidth(w);
       }
       if (line.length === 0) {
         line = w;

@@ -9,7 +9,7 @@
  * appear only when the source gives them: what the user did not say stays unsaid.
  */
 import type { Diagnostic, SourceEntry, SourceGrid, SourceSet } from '../model.js';
-import { boxTableLines, carryColours, terminalWidth } from './box-table.js';
+import { boxTableLines, carryColours } from './box-table.js';
 import { chunked } from './chunks.js';
 import type { ShowRenderOptions } from './show-model.js';
 
@@ -191,7 +191,7 @@ function* tableLines(source: SourceSet, color: boolean): Generator<string> {
     // The look cli-table3 gave it: a cyan head, plain borders, a rule between rows, and widths
     // measured as it measured them (wide characters two columns, control characters none).
     const cyan = (text: string): string => `\u001b[36m${text}\u001b[39m`;
-    const lines = boxTableLines({ head: TABLE_HEAD, rows, widthOf: terminalWidth, ...(color ? { headStyle: cyan } : {}) });
+    const lines = boxTableLines({ head: TABLE_HEAD, rows, ...(color ? { headStyle: cyan } : {}) });
     for (const line of lines) yield `${line}\n`;
   }
   if (source.entries.some(isPerChannel)) yield 'Per-channel entries show the span of their values: --format json or csv lists every channel.\n';
