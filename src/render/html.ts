@@ -8,7 +8,7 @@
  * Every name is user data: HTML-escaped in the markup, and `\u`-escaped in the JSON that the
  * script reads (so `</script>`, `<!--` and U+2028 inside a name cannot end or break the script).
  */
-import { DIAGNOSTICS } from '../findings.js';
+import { diagnosticSentence } from '../findings.js';
 import type { Report } from '../model.js';
 import type { RenderOptions } from './index.js';
 import { chunked } from './chunks.js';
@@ -302,7 +302,7 @@ function* htmlParts(report: Report, options: RenderOptions): Generator<string> {
     ...report.diagnostics.map(
       (d) =>
         `<li><code>${escapeHtml(d.code)}</code> (${escapeHtml(d.severity)}${d.at.file !== undefined || d.at.line !== undefined ? `, ${escapeHtml(locationText(d.at))}` : ''}): ` +
-        `${escapeHtml(DIAGNOSTICS[d.code].title)}: ${escapeHtml(d.detail)}</li>`,
+        `${escapeHtml(diagnosticSentence(d.code, d.detail))}</li>`,
     ),
   ];
   const coverage =

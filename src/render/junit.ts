@@ -5,7 +5,7 @@
  * their verdict in `<properties>` and `<system-out>`. No timestamp, hostname or duration: the same
  * report gives the same bytes.
  */
-import { DIAGNOSTICS } from '../findings.js';
+import { diagnosticSentence } from '../findings.js';
 import type { Report } from '../model.js';
 import type { RenderOptions } from './index.js';
 import { chunked } from './chunks.js';
@@ -170,7 +170,7 @@ function* junitLines(report: Report, options: RenderOptions): Generator<string> 
     report.summary.headline,
     countsLine(report, countRows(rows)),
     ...report.notes.map((n) => `note: ${n}`),
-    ...report.diagnostics.map((d) => `${d.code} (${d.severity}, ${locationText(d.at)}): ${DIAGNOSTICS[d.code].title}: ${d.detail}`),
+    ...report.diagnostics.map((d) => `${d.code} (${d.severity}, ${locationText(d.at)}): ${diagnosticSentence(d.code, d.detail)}`),
     ...(report.kind === 'diff' && report.opListDiff.trim() !== '' ? ['op list diff:', report.opListDiff.replace(/\n$/, '')] : []),
   ];
   out.push(

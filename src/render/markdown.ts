@@ -3,7 +3,7 @@
  * counts, the failures, expected deviations folded away. GitHub rejects a step summary over 1 MiB,
  * so rows stop before that with an explicit truncation line naming what was left out.
  */
-import { DIAGNOSTICS } from '../findings.js';
+import { diagnosticSentence } from '../findings.js';
 import type { Report } from '../model.js';
 import type { RenderOptions } from './index.js';
 import {
@@ -240,7 +240,7 @@ export function renderMarkdownWithLimit(report: Report, options: RenderOptions, 
     ...report.diagnostics.map(
       (d) =>
         `${escapeMarkdown(d.code)} (${d.severity}${d.at.line !== undefined || d.at.file ? `, ${escapeMarkdown(locationText(d.at))}` : ''}): ` +
-        `${escapeMarkdown(DIAGNOSTICS[d.code].title)}: ${escapeMarkdown(d.detail)}`,
+        escapeMarkdown(diagnosticSentence(d.code, d.detail)),
     ),
   ];
   if (notes.length > 0) {

@@ -4,7 +4,7 @@
  * with a fingerprint that survives line moves (graph + tensor + channel + code, hashed).
  * Waived rows are results with an external suppression; expected deviations are notes.
  */
-import { DIAGNOSTICS, DIFF, PIPELINE, VERDICTS } from '../findings.js';
+import { DIFF, PIPELINE, VERDICTS, diagnosticSentence } from '../findings.js';
 import type { Location, Report, ResultKind } from '../model.js';
 import type { RenderOptions } from './index.js';
 import { VERSION } from '../version.js';
@@ -142,7 +142,7 @@ export function renderSarif(report: Report, options: RenderOptions): string {
       return {
         descriptor: { id: d.code },
         level: d.severity === 'info' ? 'note' : d.severity,
-        message: { text: `${DIAGNOSTICS[d.code].title}: ${d.detail}` },
+        message: { text: diagnosticSentence(d.code, d.detail) },
         ...(phys !== undefined ? { locations: [{ physicalLocation: phys }] } : {}),
       };
     }),

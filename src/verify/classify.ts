@@ -45,8 +45,6 @@ import type { DlcHit, DlcIndex, MatchOutcome } from './match.js';
 import { GridResult, withFields, type GridJudgement, type JudgedGrid, type TensorSide } from './result.js';
 import { fmt, fmtRatio, fmtSteps, gridWords, quote, toGridNumbers } from './words.js';
 
-export { fmt, fmtRatio, fmtSteps } from './words.js';
-
 export interface ClassifyContext {
   readonly model: DlcModel;
   readonly index: DlcIndex;

@@ -138,7 +138,3 @@ export function verify(model: DlcModel, source: SourceSet, options: VerifyOption
   };
 }
 
-export { matchNames, sanitizeName, parseRename } from './match.js';
-export { parseConfig, parseWaiver, parseFailOn, globMatch, type VerifyConfig, type ToleranceOverride } from './policy.js';
-export { checkPipeline } from './pipeline.js';
-export { fxpNudge, tfNudge, signedSymmetric, fieldMatches } from './math.js';
