@@ -6,6 +6,7 @@
  * Pure: no fs, no process, no clock. Same report in, same bytes out.
  */
 import { DIFF, PIPELINE, TAGS, VERDICTS, pipelineSentence, type Meaning } from '../findings.js';
+import { fmtSteps } from '../words.js';
 import type {
   Deviation,
   DiffChange,
@@ -115,7 +116,7 @@ function hypothesisOf(h: NonNullable<VerifyResult['hypothesis']>): NonNullable<R
 /** `closest explanation: ZERO_POINT_NUDGED, still 20.4 steps off`. */
 export function hypothesisText(row: Row): string {
   if (row.hypothesis === undefined) return '';
-  const steps = row.hypothesis.deviationSteps !== undefined ? `, still ${stepsText(row.hypothesis.deviationSteps)} steps off` : '';
+  const steps = row.hypothesis.deviationSteps !== undefined ? `, still ${fmtSteps(row.hypothesis.deviationSteps)} steps off` : '';
   return `closest explanation: ${row.hypothesis.code}${steps}`;
 }
 
@@ -341,13 +342,6 @@ export function sortedEntries<V>(map: ReadonlyMap<string, V>): [string, V][] {
 /** Full precision, shortest round-trip form (what a spreadsheet or a diff needs). */
 export function numberText(n: number): string {
   return Object.is(n, -0) ? '0' : String(n);
-}
-
-/** Three significant digits for step counts shown to people (3.2, 47.5, 1200). */
-export function stepsText(steps: number): string {
-  if (!Number.isFinite(steps)) return String(steps);
-  if (steps === 0) return '0';
-  return numberText(Number(steps.toPrecision(3)));
 }
 
 export function gridText(grid: GridNumbers | string | undefined): string {

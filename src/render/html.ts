@@ -28,7 +28,6 @@ import {
   STATUS_LABEL,
   STATUS_ORDER,
   statusNoun,
-  stepsText,
   subjectText,
   tagText,
   verdictWord,
@@ -37,6 +36,7 @@ import {
   type Row,
   type Status,
 } from './common.js';
+import { fmtSteps } from '../words.js';
 
 /** Above this many tensors the chart draws one bar per bucket of neighbours (their maximum). */
 export const CHART_MAX_BARS = 1500;
@@ -82,7 +82,7 @@ function chartBars(rows: readonly Row[]): { bars: Bar[]; plotted: number; perBar
     let worst = bucket[0]!;
     for (const r of bucket) if (r.deviationSteps! > worst.deviationSteps!) worst = r;
     const status = bucket.some((r) => r.status === 'fail') ? 'fail' : worst.status;
-    const what = `${subjectText(worst)}: ${stepsText(worst.deviationSteps!)} steps (${worst.code}, ${STATUS_LABEL[worst.status]})`;
+    const what = `${subjectText(worst)}: ${fmtSteps(worst.deviationSteps!)} steps (${worst.code}, ${STATUS_LABEL[worst.status]})`;
     const label = perBar === 1 ? what : `${bucket.length} tensors from ${subjectText(bucket[0]!)}; largest ${what}`;
     bars.push({ steps: worst.deviationSteps!, status, label });
   }
@@ -144,7 +144,7 @@ function columns(report: Report): Column[] {
     { head: verify ? 'Tensor' : 'Subject', cell: (r) => r.subject, key: (r) => r.subject },
     { head: 'Ch', cell: (r) => (r.channel !== undefined ? String(r.channel) : ''), key: (r) => r.channel ?? null },
     { head: verify ? 'Verdict' : 'Change', cell: (r) => r.code, key: (r) => r.code },
-    { head: 'Steps', cell: (r) => (r.deviationSteps !== undefined ? stepsText(r.deviationSteps) : ''), key: (r) => r.deviationSteps ?? null },
+    { head: 'Steps', cell: (r) => (r.deviationSteps !== undefined ? fmtSteps(r.deviationSteps) : ''), key: (r) => r.deviationSteps ?? null },
     { head: verify ? 'Expected' : 'Before', cell: (r) => gridText(r.expected) },
     { head: verify ? 'DLC' : 'After', cell: (r) => gridText(r.actual) },
     {

@@ -22,12 +22,12 @@ import {
   numberText,
   reportTitle,
   STATUS_LABEL,
-  stepsText,
   subjectText,
   tagText,
   visibleRows,
   type Row,
 } from './common.js';
+import { fmtSteps } from '../words.js';
 
 interface Suite {
   readonly name: string;
@@ -56,8 +56,8 @@ function deviationText(row: Row): string {
   const d = row.deviation;
   if (d === undefined) return '';
   const parts: string[] = [];
-  if (d.minSteps !== undefined) parts.push(`min ${stepsText(d.minSteps)} steps`);
-  if (d.maxSteps !== undefined) parts.push(`max ${stepsText(d.maxSteps)} steps`);
+  if (d.minSteps !== undefined) parts.push(`min ${fmtSteps(d.minSteps)} steps`);
+  if (d.maxSteps !== undefined) parts.push(`max ${fmtSteps(d.maxSteps)} steps`);
   if (d.scaleRatio !== undefined) parts.push(`scale ratio ${numberText(d.scaleRatio)}`);
   if (d.offsetDelta !== undefined) parts.push(`offset ${numberText(d.offsetDelta)}`);
   return parts.join(', ');

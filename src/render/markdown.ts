@@ -18,7 +18,6 @@ import {
   sortedEntries,
   STATUS_LABEL,
   STATUS_ORDER,
-  stepsText,
   stripInvalidXmlChars,
   subjectText,
   tagText,
@@ -28,6 +27,7 @@ import {
   type Row,
   type Status,
 } from './common.js';
+import { fmtSteps } from '../words.js';
 
 /** GitHub's step summary limit is 1 MiB; keep a margin for what the workflow itself appends. */
 export const MARKDOWN_MAX_BYTES = 1024 * 1024 - 16 * 1024;
@@ -120,7 +120,7 @@ function cell(text: string): string {
 }
 
 function stepsCell(row: Row): string {
-  return row.deviationSteps !== undefined ? stepsText(row.deviationSteps) : '';
+  return row.deviationSteps !== undefined ? fmtSteps(row.deviationSteps) : '';
 }
 
 function detailCell(row: Row): string {

@@ -43,7 +43,7 @@ import {
 } from './math.js';
 import type { DlcHit, DlcIndex, MatchOutcome } from './match.js';
 import { GridResult, withFields, type GridJudgement, type JudgedGrid, type TensorSide } from './result.js';
-import { fmt, fmtRatio, fmtSteps, gridWords, quote, toGridNumbers } from './words.js';
+import { fmt, fmtRatio, fmtSteps, gridWords, quote, toGridNumbers } from '../words.js';
 
 export interface ClassifyContext {
   readonly model: DlcModel;
