@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { stripInvalidXmlChars } from '../src/render/common.js';
+import { stripInvalidXmlChars } from '../src/render/escape.js';
 import { renderReport } from '../src/render/index.js';
 import { CONTROL_NAME, diffReport, verifyReport, XSS_NAME } from './fixtures/render/reports.js';
 

@@ -17,10 +17,8 @@ import {
   compareText,
   countOf,
   countRows,
-  escapeHtml,
   gridText,
   hypothesisText,
-  jsonForScript,
   locationText,
   numberText,
   reportTitle,
@@ -36,6 +34,7 @@ import {
   type Row,
   type Status,
 } from './common.js';
+import { escapeHtml, jsonForScript } from './escape.js';
 import { fmtSteps } from '../words.js';
 
 /** Above this many tensors the chart draws one bar per bucket of neighbours (their maximum). */

@@ -14,8 +14,6 @@ import {
   compareText,
   countRows,
   countsLine,
-  escapeXml,
-  escapeXmlText,
   gridText,
   hypothesisText,
   locationText,
@@ -27,6 +25,7 @@ import {
   visibleRows,
   type Row,
 } from './common.js';
+import { escapeXml, escapeXmlText } from './escape.js';
 import { fmtSteps } from '../words.js';
 
 interface Suite {

@@ -10,7 +10,6 @@ import {
   allRows,
   countOf,
   countRows,
-  escapeHtml,
   gridText,
   hypothesisText,
   locationText,
@@ -18,15 +17,14 @@ import {
   sortedEntries,
   STATUS_LABEL,
   STATUS_ORDER,
-  stripInvalidXmlChars,
   subjectText,
   tagText,
-  utf8Length,
   verdictWord,
   visibleRows,
   type Row,
   type Status,
 } from './common.js';
+import { escapeHtml, stripInvalidXmlChars, utf8Length } from './escape.js';
 import { fmtSteps } from '../words.js';
 
 /** GitHub's step summary limit is 1 MiB; keep a margin for what the workflow itself appends. */

@@ -8,7 +8,19 @@ import { DIFF, PIPELINE, VERDICTS, diagnosticSentence } from '../findings.js';
 import type { Location, Report, ResultKind } from '../model.js';
 import type { RenderOptions } from './index.js';
 import { VERSION } from '../version.js';
-import { allRows, countOf, countRows, fnv1a64, gridText, messageText, relativeTo, STATUS_LABEL, STATUS_ORDER, visibleRows, type Row } from './common.js';
+import {
+  allRows,
+  countOf,
+  countRows,
+  gridText,
+  messageText,
+  relativeTo,
+  STATUS_LABEL,
+  STATUS_ORDER,
+  visibleRows,
+  type Row,
+} from './common.js';
+import { fnv1a64 } from './escape.js';
 
 type Level = 'error' | 'warning' | 'note' | 'none';
 
