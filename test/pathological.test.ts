@@ -9,7 +9,7 @@ import { InputError, type DlcModel, type SourceSet } from '../src/model.js';
 import { parseDump } from '../src/parse/dump/index.js';
 import { inputFromText, splitLines } from '../src/parse/input.js';
 import { readModel, readSource } from '../src/parse/load.js';
-import { writeDumpText } from '../src/render/dump-text.js';
+import { writeDumpText } from '../src/testing/dump-text.js';
 import { buildModel } from './helpers/model-builder.js';
 
 /** Result or InputError; anything else fails the test. */
