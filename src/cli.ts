@@ -10,8 +10,8 @@ import { runShow } from './commands/show.js';
 import { runVerify } from './commands/verify.js';
 import { runDiff } from './commands/diff.js';
 import { withProgress } from './progress.js';
+import { REPORT_FORMATS } from './render/index.js';
 
-const FORMATS = ['table', 'json', 'markdown', 'junit', 'sarif', 'github', 'csv', 'html'] as const;
 
 const EPILOG = `Exit codes: 0 verified (or no regression), 1 verification failed (or regression),
 2 could not verify (bad usage, unreadable or unrecognised input).
@@ -162,7 +162,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
           ),
         ),
     )
-    .option('format', { alias: 'f', type: 'string', choices: FORMATS, default: 'table', describe: 'format written to stdout' })
+    .option('format', { alias: 'f', type: 'string', choices: REPORT_FORMATS, default: 'table', describe: 'format written to stdout' })
     .option('report', { type: 'string', array: true, describe: 'also write FORMAT=PATH (repeatable), e.g. junit=out/junit.xml' })
     .option('graph', { type: 'string', describe: 'only this graph of a multi-graph DLC' })
     .option('strict', { type: 'boolean', default: false, describe: 'treat parser diagnostics as failure (exit 2)' })

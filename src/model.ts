@@ -459,6 +459,30 @@ export type PipelineCode =
  * A pipeline check's finding: its code and what the header says (with the option values and file
  * names); the sentence is composed from both by `pipelineSentence` in findings.ts.
  */
+/**
+ * An accepted finding (`--waive GLOB[:CODE]`, the config file's waivers, a diff baseline entry): it
+ * accepts the findings whose subject (a tensor, op or graph name, a metadata label) matches its
+ * glob, optionally only one code and one graph. verify/waivers.ts reads and applies them.
+ */
+export interface Waiver {
+  /** Glob on the finding's subject: `*` any run, `?` one character; `/` is not special. */
+  readonly subject: string;
+  /** Only this code (a verdict or pipeline code for verify, a DiffCode for diff). */
+  readonly code?: string;
+  /** Only in graphs matching this glob. */
+  readonly graph?: string;
+  /** What `waivedBy` says on a finding it accepted. */
+  readonly label: string;
+}
+
+/** The config file's `tolerances`: extra absolute tolerance for the tensors a glob names. */
+export interface ToleranceOverride {
+  /** Glob on tensor names. */
+  readonly tensor: string;
+  /** Added to the tolerance of every field (absolute, in the field's unit). */
+  readonly absolute: number;
+}
+
 export interface PipelineFinding {
   readonly code: PipelineCode;
   readonly kind: ResultKind;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBaseline } from '../src/verify/baseline.js';
+import { parseBaseline } from '../src/parse/baseline.js';
 import { applyWaivers, globMatch, parseWaiver } from '../src/verify/waivers.js';
 import { InputError, type DiffChange } from '../src/model.js';
 

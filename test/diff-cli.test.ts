@@ -9,7 +9,7 @@ import { tempDir } from './helpers/tmp.js';
 import { cli } from './helpers/cli.js';
 import { REPO_ROOT } from './helpers/corpus.js';
 import { REPORT_FORMATS } from '../src/render/index.js';
-import { readDiffSide } from '../src/commands/diff.js';
+import { readDiffSide } from '../src/parse/load.js';
 import { diffModels } from '../src/verify/diff.js';
 import { openInput } from '../src/io.js';
 import { inputFromText } from '../src/parse/input.js';

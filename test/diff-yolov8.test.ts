@@ -15,7 +15,7 @@ import { readModel } from '../src/parse/load.js';
 import { diffModels } from '../src/verify/diff.js';
 import type { DiffReport, DlcModel } from '../src/model.js';
 import { renderModel } from '../src/render/show-model.js';
-import { readDiffSide } from '../src/commands/diff.js';
+import { readDiffSide } from '../src/parse/load.js';
 import { moveEncoding, removeOp, setCell, setConverterVersion, turnFloat } from './fixtures/diff/yolo-variants.js';
 
 

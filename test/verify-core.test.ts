@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { fxpNudge, signedSymmetric, tfNudge } from '../src/verify/math.js';
 import { sanitizeName, stripConverterSuffix } from '../src/verify/match.js';
-import { parseConfig } from '../src/verify/policy.js';
+import { parseConfig } from '../src/parse/config.js';
 import { globMatch, parseWaiver } from '../src/verify/waivers.js';
 import { verify } from '../src/verify/index.js';
 import { InputError } from '../src/model.js';

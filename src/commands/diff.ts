@@ -6,12 +6,10 @@
 import type { CliIo, CommonOptions } from './context.js';
 import { checkWritable, writeReports } from './reports.js';
 import { REPORT_FORMATS } from '../render/index.js';
-import { InputError, type DlcModel, type InputFile } from '../model.js';
-import { detectInput } from '../parse/detect.js';
-import { readModel } from '../parse/load.js';
-import { isSavedResult, modelFromSavedResult } from '../parse/result-json.js';
-import { parseBaseline } from '../verify/baseline.js';
-import { parseWaiver, type Waiver } from '../verify/waivers.js';
+import { InputError, type Waiver } from '../model.js';
+import { readDiffSide } from '../parse/load.js';
+import { parseBaseline } from '../parse/baseline.js';
+import { parseWaiver } from '../verify/waivers.js';
 import { diffModels } from '../verify/diff.js';
 
 export interface DiffOptions extends CommonOptions {
@@ -19,31 +17,6 @@ export interface DiffOptions extends CommonOptions {
   readonly after: string;
   readonly baseline?: string;
   readonly waive: readonly string[];
-}
-
-/** A side of the diff: a saved result when the JSON says so, otherwise whatever `readModel` reads. */
-export function readDiffSide(input: InputFile): DlcModel {
-  // Saved results and reports carry `family` or `kind` near the top; a QNN net.json (possibly
-  // hundreds of MB) does not, and is parsed once, by its own reader.
-  const head = new TextDecoder().decode(input.head);
-  if (detectInput(input) === 'json' && (head.includes('"family"') || head.includes('"kind"'))) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(new TextDecoder().decode(input.bytes()).replace(/^\uFEFF/, ''));
-    } catch {
-      doc = undefined; // not JSON after all: let readModel say what it expected
-    }
-    if (isSavedResult(doc)) return modelFromSavedResult(doc, input.name);
-    const kind = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>)['kind'] : undefined;
-    if (kind === 'verify' || kind === 'diff') {
-      throw new InputError(
-        'WRONG_FILE',
-        `${input.name}: a saved ${kind} report holds ${kind === 'verify' ? 'verdicts' : 'changes'}, not the model's encodings; diff a dump, a .dlc, or a saved \`dlcverify show MODEL --format json\``,
-        { file: input.name },
-      );
-    }
-  }
-  return readModel(input);
 }
 
 export async function runDiff(options: DiffOptions, io: CliIo): Promise<number> {

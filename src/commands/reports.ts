@@ -2,7 +2,8 @@
  * `--format` (stdout) and `--report FORMAT=PATH` (files): one run writes every report it is asked.
  */
 import { InputError, type Report } from '../model.js';
-import { isReportFormat, renderReportChunks, REPORT_FORMATS, type RenderOptions } from '../render/index.js';
+import { isReportFormat, renderReportChunks, REPORT_FORMATS } from '../render/index.js';
+import type { RenderOptions } from '../render/options.js';
 import type { CliIo, CommonOptions } from './context.js';
 
 export interface ReportTarget {

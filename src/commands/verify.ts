@@ -6,7 +6,7 @@ import type { CliIo, CommonOptions } from './context.js';
 import type { DlcModel, InputFile, SourceSet } from '../model.js';
 import { readModel, readSource } from '../parse/load.js';
 import { verify } from '../verify/index.js';
-import { parseConfig, type VerifyConfig } from '../verify/policy.js';
+import { parseConfig, type VerifyConfig } from '../parse/config.js';
 import { checkWritable, writeReports } from './reports.js';
 import { REPORT_FORMATS } from '../render/index.js';
 

@@ -8,6 +8,7 @@ import { readDlc } from './dlc/index.js';
 import { readQnnNetJson } from './qnn/net-json.js';
 import { readGraphDef, readGraphDefText } from './source/tf/graphdef.js';
 import { readJsonSource, readRangeCsv } from './source/index.js';
+import { isSavedResult, modelFromSavedResult } from './result-json.js';
 
 function describe(kind: InputKind): string {
   switch (kind) {
@@ -115,4 +116,29 @@ export function inputSide(input: InputFile): 'model' | 'source' {
 function looksLikeQnnNetJson(head: Uint8Array): boolean {
   const text = new TextDecoder().decode(head.subarray(0, 16384));
   return /"converter_command"\s*:/.test(text) && /"(?:model\.cpp|model\.bin|graph|op_types)"\s*:/.test(text);
+}
+
+/** A side of the diff: a saved result when the JSON says so, otherwise whatever `readModel` reads. */
+export function readDiffSide(input: InputFile): DlcModel {
+  // Saved results and reports carry `family` or `kind` near the top; a QNN net.json (possibly
+  // hundreds of MB) does not, and is parsed once, by its own reader.
+  const head = new TextDecoder().decode(input.head);
+  if (detectInput(input) === 'json' && (head.includes('"family"') || head.includes('"kind"'))) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(new TextDecoder().decode(input.bytes()).replace(/^\uFEFF/, ''));
+    } catch {
+      doc = undefined; // not JSON after all: let readModel say what it expected
+    }
+    if (isSavedResult(doc)) return modelFromSavedResult(doc, input.name);
+    const kind = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>)['kind'] : undefined;
+    if (kind === 'verify' || kind === 'diff') {
+      throw new InputError(
+        'WRONG_FILE',
+        `${input.name}: a saved ${kind} report holds ${kind === 'verify' ? 'verdicts' : 'changes'}, not the model's encodings; diff a dump, a .dlc, or a saved \`dlcverify show MODEL --format json\``,
+        { file: input.name },
+      );
+    }
+  }
+  return readModel(input);
 }

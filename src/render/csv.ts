@@ -6,7 +6,7 @@
  */
 import { DIAGNOSTICS } from '../findings.js';
 import type { GridNumbers, Location, Report } from '../model.js';
-import type { RenderOptions } from './index.js';
+import type { RenderOptions } from './options.js';
 import { chunked } from './chunks.js';
 import {
   allRows,

@@ -6,7 +6,7 @@
  * in properties. A name can therefore never start a workflow command of its own.
  */
 import type { Report } from '../model.js';
-import type { RenderOptions } from './index.js';
+import type { RenderOptions } from './options.js';
 import {
   allRows,
   countRows,

@@ -10,7 +10,7 @@
  */
 import { diagnosticSentence } from '../findings.js';
 import type { Report } from '../model.js';
-import type { RenderOptions } from './index.js';
+import type { RenderOptions } from './options.js';
 import { chunked } from './chunks.js';
 import {
   allRows,

@@ -3,6 +3,7 @@
  * print; the CLI writes what they return to stdout or to `--report FORMAT=PATH` files.
  */
 import type { Report } from '../model.js';
+import type { RenderOptions } from './options.js';
 import { renderTable, renderTableChunks } from './table.js';
 import { renderJson, renderJsonChunks } from './json.js';
 import { renderMarkdown } from './markdown.js';
@@ -14,20 +15,6 @@ import { renderHtml, renderHtmlChunks } from './html.js';
 
 export const REPORT_FORMATS = ['table', 'json', 'markdown', 'junit', 'sarif', 'github', 'csv', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-export interface RenderOptions {
-  readonly color: boolean;
-  readonly verbose: boolean;
-  /** Terminal width for the table renderer. */
-  readonly width?: number;
-  /** Where the full report will be (GitHub annotations point at it). */
-  readonly fullReportPath?: string;
-  /**
-   * The checkout root (`$GITHUB_WORKSPACE`): paths under it are written relative to it where the
-   * consumer needs repository-relative paths (GitHub annotations, SARIF).
-   */
-  readonly workspace?: string;
-}
 
 export function isReportFormat(name: string): name is ReportFormat {
   return (REPORT_FORMATS as readonly string[]).includes(name);

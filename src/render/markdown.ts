@@ -5,7 +5,7 @@
  */
 import { diagnosticSentence } from '../findings.js';
 import type { Report } from '../model.js';
-import type { RenderOptions } from './index.js';
+import type { RenderOptions } from './options.js';
 import {
   allRows,
   countOf,

@@ -6,7 +6,7 @@
  */
 import { DIFF, PIPELINE, VERDICTS, diagnosticSentence } from '../findings.js';
 import type { Location, Report, ResultKind } from '../model.js';
-import type { RenderOptions } from './index.js';
+import type { RenderOptions } from './options.js';
 import { VERSION } from '../version.js';
 import {
   allRows,

@@ -4,7 +4,7 @@
  */
 import { DIFF } from '../findings.js';
 import type { DiffChange, DiffReport } from '../model.js';
-import type { RenderOptions } from './index.js';
+import type { RenderOptions } from './options.js';
 import { boxTableLines, wrapText } from './box-table.js';
 
 const RED = '\u001b[31m';

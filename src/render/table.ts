@@ -4,7 +4,7 @@
  */
 import { PIPELINE, VERDICTS, pipelineSentence } from '../findings.js';
 import type { Report, ResultKind, Verdict, VerifyReport, VerifyResult } from '../model.js';
-import type { RenderOptions } from './index.js';
+import type { RenderOptions } from './options.js';
 import { boxTableLines, wrapText } from './box-table.js';
 import { chunked } from './chunks.js';
 import { renderDiffTable } from './table-diff.js';

@@ -15,8 +15,8 @@
  * - What one side does not record (a .dlc has no footer, a saved result no op list) is not a change:
  *   the report says in its notes what could not be compared.
  */
-import type { DiffChange, DiffCode, DiffReport, DlcModel, Graph, InputRef, ModelMetadata, ResultKind, Summary } from '../model.js';
-import { applyWaivers, type Waiver } from './waivers.js';
+import type { DiffChange, DiffCode, DiffReport, DlcModel, Graph, InputRef, ModelMetadata, ResultKind, Summary, Waiver } from '../model.js';
+import { applyWaivers } from './waivers.js';
 import { decide, passedOrThrow, type Judged } from './policy.js';
 import { diffOps, opListPatch } from './diff-ops.js';
 import { diffTensors } from './diff-tensors.js';

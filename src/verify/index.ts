@@ -2,7 +2,7 @@
  * `verify(model, source, options)`: match names, classify every tensor, check the pipeline, then
  * apply policy. Pure: no file system, no process; everything returned is plain data.
  */
-import { InputError, type Coverage, type DlcModel, type MatchRule, type SourceSet, type VerifyReport, type VerifyResult } from '../model.js';
+import { InputError, type Coverage, type DlcModel, type MatchRule, type SourceSet, type ToleranceOverride, type VerifyReport, type VerifyResult } from '../model.js';
 import {
   buildConvertedIndex,
   buildOpIndex,
@@ -14,7 +14,7 @@ import {
 } from './classify.js';
 import { matchNames, parseRename, type DlcHit } from './match.js';
 import { checkPipeline, symmetricWeightsRequested } from './pipeline.js';
-import { applyPolicy, parseFailOn, type ToleranceOverride } from './policy.js';
+import { applyPolicy, parseFailOn } from './policy.js';
 import { globMatch, parseWaiver } from './waivers.js';
 
 export const VERIFY_SCHEMA_VERSION = '1.0.0';

@@ -7,18 +7,7 @@
  * or as entries of a diff baseline file (parse/baseline.ts reads those). Pure.
  */
 import { DIFF, PIPELINE, VERDICTS } from '../findings.js';
-import { InputError } from '../model.js';
-
-export interface Waiver {
-  /** Glob on the finding's subject: `*` any run, `?` one character; `/` is not special. */
-  readonly subject: string;
-  /** Only this code (a verdict or pipeline code for verify, a DiffCode for diff). */
-  readonly code?: string;
-  /** Only in graphs matching this glob. */
-  readonly graph?: string;
-  /** What `waivedBy` says on a finding it accepted. */
-  readonly label: string;
-}
+import { InputError, type Waiver } from '../model.js';
 
 function has(table: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(table, key);

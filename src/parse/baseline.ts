@@ -18,8 +18,7 @@
  * fails the run. Parsing the text is pure; the command reads the file.
  */
 import { DIFF } from '../findings.js';
-import { InputError, type DiffCode } from '../model.js';
-import type { Waiver } from './waivers.js';
+import { InputError, type DiffCode, type Waiver } from '../model.js';
 
 export interface Baseline {
   readonly waivers: readonly Waiver[];
