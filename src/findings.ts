@@ -3,7 +3,7 @@
  * Kept exhaustive with `satisfies Record<Code, …>`: adding a code fails the build until it has words.
  * Renderers read titles and help from here; sentences with numbers are built where the numbers are.
  */
-import type { DiagnosticCode, DiffCode, PipelineCode, ResultKind, Severity, Verdict, VerdictTag } from './model.js';
+import type { CheckCode, DiagnosticCode, DiffCode, PipelineCode, ResultKind, Severity, Verdict, VerdictTag } from './model.js';
 
 export interface DiagnosticWords {
   readonly title: string;
@@ -265,3 +265,98 @@ export const DIFF = {
     help: 'The SDK version, converter or quantizer command changed (option by option); derived footer numbers are info. Never fails the run.',
   },
 } as const satisfies Record<DiffCode, DiffWords>;
+
+export interface CheckWords {
+  readonly title: string;
+  /** The default kind; `--fail-on` and waivers are applied after (src/check/policy.ts). */
+  readonly kind: ResultKind;
+  /** What a user should do when they see it. */
+  readonly help: string;
+}
+
+/**
+ * `dlcverify check MODEL…`: what the models alone show. Thresholds are in README.md ("check"), and
+ * in src/check/encodings.ts where they are applied.
+ */
+export const CHECKS = {
+  SEAM_MATCH: {
+    title: 'seam agrees',
+    kind: 'ok',
+    help: 'Nothing to do: the output of one part and the input of the next carry the same encoding, data type and dimensions.',
+  },
+  SEAM_BITWIDTH_MISMATCH: {
+    title: 'seam changes bitwidth',
+    kind: 'fail',
+    help: 'The part boundary converts between bitwidths at every inference (16 -> 8 bits: 256 times coarser steps). Quantize both sides of the seam at the same bitwidth: override the consumer input (or the producer output) with the other side\'s encoding.',
+  },
+  SEAM_GRID_MISMATCH: {
+    title: 'seam changes grid',
+    kind: 'fail',
+    help: 'The two parts quantize the same tensor on different grids: the runtime requantizes at every inference, and values outside the consumer\'s range clip. Give both parts the same encoding (one overrides file for every part, or override the consumer input with the producer output).',
+  },
+  SEAM_DTYPE_MISMATCH: {
+    title: 'seam changes data type',
+    kind: 'fail',
+    help: 'One part writes the tensor in another data type than the next part reads (float against fixed point, signed against unsigned): a conversion at every inference. Convert both parts with the same quantization settings for this tensor.',
+  },
+  SEAM_SHAPE_MISMATCH: {
+    title: 'seam changes dimensions',
+    kind: 'fail',
+    help: 'The output of one part and the input of the next have other dimensions: they cannot be connected as they are. Check the split point and the input dimensions given to the converter.',
+  },
+  SHARED_WEIGHT_SAME: {
+    title: 'shared weight identical',
+    kind: 'ok',
+    help: 'Nothing to do: every graph holds this static tensor with the same encoding.',
+  },
+  SHARED_WEIGHT_DIFFERS: {
+    title: 'shared weight differs between graphs',
+    kind: 'fail',
+    help: 'A weight that several graphs share has different encodings in them: the weights cannot be shared (a weight-shared context will not build, or holds two copies). Quantize the graphs with one encodings file, or from one calibration.',
+  },
+  ENCODING_NON_FINITE: {
+    title: 'non-finite number in an encoding',
+    kind: 'fail',
+    help: 'An encoding holds NaN or infinity: calibration saw non-finite values (or none). Fix the calibration data or override this tensor with a finite range.',
+  },
+  SCALE_NOT_POSITIVE: {
+    title: 'scale is zero or negative',
+    kind: 'fail',
+    help: 'A quantized tensor needs a positive scale: every value maps to one step or the sign flips. Recalibrate, or override the tensor with a real range.',
+  },
+  RANGE_ABSURD: {
+    title: 'absurd range',
+    kind: 'fail',
+    help: 'The range is so wide (|min| or |max| >= 1e30, or scale >= 1e10) that every value quantizes to one or two steps: usually a float max (3.4e38) left by an op the calibration did not see. Override the tensor with a real range, or keep it in float.',
+  },
+  CHANNEL_SCALE_COLLAPSED: {
+    title: 'collapsed channel',
+    kind: 'warn',
+    help: 'A channel\'s scale is below a millionth of the tensor\'s median channel scale: a dead channel (all weights zero or pruned) or a collapsed calibration. Harmless if the channel is truly dead; otherwise recalibrate or fix the weights.',
+  },
+  OFFSET_OUTSIDE_GRID: {
+    title: 'offset outside its grid',
+    kind: 'fail',
+    help: 'The offset is not an integer in [-(2^bw - 1), 0]: zero is not on the grid and the stored range is not the one used. Recompute scale and offset from min/max (or override them).',
+  },
+  MIN_ABOVE_MAX: {
+    title: 'min above max',
+    kind: 'fail',
+    help: 'The encoding\'s min is greater than its max: an inverted range quantizes nothing correctly. Recalibrate, or override the tensor.',
+  },
+  SYMMETRIC_OFFSET_WRONG: {
+    title: 'symmetric encoding with an asymmetric offset',
+    kind: 'fail',
+    help: 'The encoding says it is symmetric but its offset is neither 0 (signed storage) nor -2^(bw-1): a backend that trusts the flag drops the offset and shifts every value. Requantize with consistent symmetric settings.',
+  },
+  CONVERTED_CONSISTENT: {
+    title: 'bitwidth conversion consistent',
+    kind: 'ok',
+    help: 'Nothing to do: the converted tensor re-expresses the range of the tensor it was converted from.',
+  },
+  CONVERTED_INCONSISTENT: {
+    title: 'bitwidth conversion inconsistent',
+    kind: 'fail',
+    help: 'A `_converted_` tensor should keep the min/max of its source tensor, with scale divided (offset multiplied) by 2^(bit difference): it does not, so the Convert op changes values. Requantize the model; report it to the converter\'s vendor if it persists.',
+  },
+} as const satisfies Record<CheckCode, CheckWords>;

@@ -248,6 +248,7 @@ const SCRIPT = `
 function inputsHtml(report: Report): string {
   const ref = (r: { file: string; format: string; family?: string }): string =>
     `<code>${escapeHtml(r.file)}</code> (${escapeHtml([r.format, r.family].filter(Boolean).join(', '))})`;
+  if (report.kind === 'check') return report.models.map(ref).join(', ');
   return report.kind === 'verify' ? `${ref(report.dlc)} against ${ref(report.source)}` : `${ref(report.before)} → ${ref(report.after)}`;
 }
 

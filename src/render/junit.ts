@@ -20,6 +20,7 @@ import {
   hypothesisText,
   locationText,
   numberText,
+  reportInputs,
   reportTitle,
   STATUS_LABEL,
   stepsText,
@@ -143,15 +144,7 @@ function* junitLines(report: Report, options: RenderOptions): Generator<string> 
   const ordered = [...suites.values()].sort((a, b) => compareText(a.name, b.name));
   const count = (rs: readonly Row[], status: Row['status']): number => rs.filter((r) => r.status === status).length;
 
-  const inputs: [string, string][] = verify
-    ? [
-        ['dlc', report.dlc.file],
-        ['source', report.source.file],
-      ]
-    : [
-        ['before', report.before.file],
-        ['after', report.after.file],
-      ];
+  const inputs: [string, string][] = reportInputs(report).map(([role, ref]) => [role, ref.file]);
   const suiteProps = [...inputs.map(([k, v]) => property(k, v)), property('schemaVersion', report.schemaVersion)];
 
   const out = [

@@ -172,6 +172,7 @@ function foldedTable(out: Budget, report: Report, summary: string, rows: readonl
 function inputsLine(report: Report): string {
   const ref = (r: { file: string; format: string; family?: string }): string =>
     `${codeSpan(r.file)} (${escapeMarkdown([r.format, r.family].filter(Boolean).join(', '))})`;
+  if (report.kind === 'check') return report.models.map(ref).join(', ');
   return report.kind === 'verify'
     ? `${ref(report.dlc)} against ${ref(report.source)}`
     : `${ref(report.before)} → ${ref(report.after)}`;

@@ -4,11 +4,11 @@
  * with a fingerprint that survives line moves (graph + tensor + channel + code, hashed).
  * Waived rows are results with an external suppression; expected deviations are notes.
  */
-import { DIAGNOSTICS, DIFF, PIPELINE, VERDICTS } from '../findings.js';
+import { CHECKS, DIAGNOSTICS, DIFF, PIPELINE, VERDICTS } from '../findings.js';
 import type { Location, Report, ResultKind } from '../model.js';
 import type { RenderOptions } from './index.js';
 import { VERSION } from '../version.js';
-import { allRows, countOf, countRows, fnv1a64, gridText, messageText, relativeTo, STATUS_LABEL, STATUS_ORDER, visibleRows, type Row } from './common.js';
+import { allRows, countOf, countRows, fnv1a64, gridText, messageText, primaryFile, relativeTo, reportInputs, STATUS_LABEL, STATUS_ORDER, visibleRows, type Row } from './common.js';
 
 type Level = 'error' | 'warning' | 'note' | 'none';
 
@@ -28,6 +28,7 @@ function rulesFor(report: Report): Rule[] {
       ...Object.entries(PIPELINE).map(([id, w]) => ({ id, title: w.title, help: w.title, kind: w.kind })),
     ];
   }
+  if (report.kind === 'check') return Object.entries(CHECKS).map(([id, w]) => ({ id, title: w.title, help: w.help, kind: w.kind }));
   const kindOf = { regression: 'fail', change: 'warn', info: 'info' } as const;
   return Object.entries(DIFF).map(([id, w]) => ({ id, title: w.title, help: w.help, kind: kindOf[w.kind] }));
 }
@@ -179,15 +180,13 @@ export function renderSarif(report: Report, options: RenderOptions): string {
           },
         ],
         results: listed.map((row) =>
-          result(row, ruleIndex, verify, report.kind === 'verify' ? report.dlc.file : report.after.file, options.workspace),
+          result(row, ruleIndex, verify, primaryFile(report), options.workspace),
         ),
         properties: {
           schemaVersion: report.schemaVersion,
           headline: report.summary.headline,
           counts: Object.fromEntries(STATUS_ORDER.map((s) => [s, countOf(counts, s)])),
-          ...(verify
-            ? { dlc: report.dlc.file, source: report.source.file }
-            : { before: report.before.file, after: report.after.file }),
+          ...Object.fromEntries(reportInputs(report).map(([role, ref]) => [role, ref.file])),
           ...(counts.routine > 0 && !options.verbose ? { unlisted: counts.routine } : {}),
         },
       },

@@ -2,7 +2,7 @@
  * Policy, applied after every finding was collected (STYLE.md habit 3): `--fail-on`, waivers and
  * the config file. The exit code is a pure function of the final findings.
  */
-import { PIPELINE, VERDICTS } from '../findings.js';
+import { CHECKS, PIPELINE, VERDICTS } from '../findings.js';
 import {
   InputError,
   type PipelineCode,
@@ -22,6 +22,11 @@ function isVerdict(code: string): code is Verdict {
 
 function isPipelineCode(code: string): code is PipelineCode {
   return Object.prototype.hasOwnProperty.call(PIPELINE, code);
+}
+
+/** `dlcverify check` codes: waived and failed on like verdicts. */
+function isCheckCode(code: string): boolean {
+  return Object.prototype.hasOwnProperty.call(CHECKS, code);
 }
 
 function isKind(code: string): code is ResultKind {
@@ -71,7 +76,7 @@ export function parseWaiver(text: string): Waiver {
   const colon = text.lastIndexOf(':');
   if (colon > 0) {
     const code = text.slice(colon + 1);
-    if (isVerdict(code) || isPipelineCode(code)) return { text, glob: text.slice(0, colon), code };
+    if (isVerdict(code) || isPipelineCode(code) || isCheckCode(code)) return { text, glob: text.slice(0, colon), code };
   }
   if (text.length === 0) throw new InputError('USAGE', '--waive: expected GLOB[:VERDICT], got an empty string');
   return { text, glob: text };
@@ -92,22 +97,22 @@ export function parseFailOn(values: readonly string[] | undefined): FailOn {
     const v = raw.trim();
     if (v === 'none') continue;
     if (isKind(v)) kinds.add(v);
-    else if (isVerdict(v) || isPipelineCode(v)) verdicts.add(v);
+    else if (isVerdict(v) || isPipelineCode(v) || isCheckCode(v)) verdicts.add(v);
     else {
       throw new InputError(
         'USAGE',
-        `--fail-on ${v}: expected a verdict (${Object.keys(VERDICTS).join(', ')}), a pipeline code, a kind (${KINDS.join(', ')}) or none`,
+        `--fail-on ${v}: expected a verdict (${Object.keys(VERDICTS).join(', ')}), a pipeline or check code, a kind (${KINDS.join(', ')}) or none`,
       );
     }
   }
   return { verdicts, kinds, isDefault: false };
 }
 
-function fails(code: string, kind: ResultKind, failOn: FailOn): boolean {
+export function fails(code: string, kind: ResultKind, failOn: FailOn): boolean {
   return failOn.kinds.has(kind) || failOn.verdicts.has(code);
 }
 
-function waiverFor(waivers: readonly Waiver[], name: string, code: string): Waiver | undefined {
+export function waiverFor(waivers: readonly Waiver[], name: string, code: string): Waiver | undefined {
   return waivers.find((w) => (w.code === undefined || w.code === code) && globMatch(w.glob, name));
 }
 
