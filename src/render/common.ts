@@ -295,6 +295,14 @@ export function reportInputs(report: Report): Array<[string, InputRef]> {
   return report.models.map((m, i) => [`model ${i + 1}`, m]);
 }
 
+/**
+ * What a row's two grids are: verify `expected`/`dlc` (the source, the DLC), diff `before`/`after`,
+ * check `expected`/`actual` (a seam's producer and consumer, a shared weight's first and other graph).
+ */
+export function sideLabels(report: Report): readonly [string, string] {
+  return report.kind === 'verify' ? ['expected', 'dlc'] : report.kind === 'diff' ? ['before', 'after'] : ['expected', 'actual'];
+}
+
 /** The file a location-less finding is reported against: the DLC, the after side, the last model. */
 export function primaryFile(report: Report): string {
   if (report.kind === 'verify') return report.dlc.file;

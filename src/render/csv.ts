@@ -8,7 +8,7 @@ import { DIAGNOSTICS } from '../findings.js';
 import type { GridNumbers, Location, Report } from '../model.js';
 import type { RenderOptions } from './index.js';
 import { chunked } from './chunks.js';
-import { allRows, numberText, STATUS_LABEL, stripInvalidXmlChars, visibleRows, type Row } from './common.js';
+import { allRows, numberText, sideLabels, STATUS_LABEL, stripInvalidXmlChars, visibleRows, type Row } from './common.js';
 
 type Cell = string | number | undefined;
 
@@ -37,13 +37,13 @@ function locationCells(at: Location | undefined): Cell[] {
 }
 
 function header(report: Report): string[] {
-  const [a, b] = report.kind === 'verify' ? ['expected', 'dlc'] : ['before', 'after'];
+  const [a, b] = sideLabels(report);
   return [
     'section',
     'status',
     'graph',
-    report.kind === 'verify' ? 'role' : 'about',
-    report.kind === 'verify' ? 'tensor' : 'subject',
+    report.kind === 'diff' ? 'about' : 'role',
+    report.kind === 'diff' ? 'subject' : 'tensor',
     'channel',
     'code',
     'title',

@@ -8,7 +8,7 @@ import { CHECKS, DIAGNOSTICS, DIFF, PIPELINE, VERDICTS } from '../findings.js';
 import type { Location, Report, ResultKind } from '../model.js';
 import type { RenderOptions } from './index.js';
 import { VERSION } from '../version.js';
-import { allRows, countOf, countRows, fnv1a64, gridText, messageText, primaryFile, relativeTo, reportInputs, STATUS_LABEL, STATUS_ORDER, visibleRows, type Row } from './common.js';
+import { allRows, countOf, countRows, fnv1a64, gridText, messageText, primaryFile, relativeTo, reportInputs, sideLabels, STATUS_LABEL, STATUS_ORDER, visibleRows, type Row } from './common.js';
 
 type Level = 'error' | 'warning' | 'note' | 'none';
 
@@ -99,6 +99,7 @@ function result(
   row: Row,
   ruleIndex: ReadonlyMap<string, number>,
   verify: boolean,
+  sides: readonly [string, string],
   modelFile: string,
   workspace: string | undefined,
 ): Record<string, unknown> {
@@ -107,8 +108,8 @@ function result(
   const related = row.relatedAt !== undefined ? physical(row.relatedAt, workspace) : undefined;
   const properties: Record<string, unknown> = { status: STATUS_LABEL[row.status] };
   if (row.deviationSteps !== undefined) properties['deviationSteps'] = row.deviationSteps;
-  if (row.expected !== undefined) properties[verify ? 'expected' : 'before'] = gridText(row.expected);
-  if (row.actual !== undefined) properties[verify ? 'dlc' : 'after'] = gridText(row.actual);
+  if (row.expected !== undefined) properties[sides[0]] = gridText(row.expected);
+  if (row.actual !== undefined) properties[sides[1]] = gridText(row.actual);
   if (row.tags.length > 0) properties['tags'] = [...row.tags];
   if (row.matchRule !== undefined) properties['matchRule'] = row.matchRule;
   if (row.hypothesis !== undefined) properties['closestExplanation'] = { ...row.hypothesis };
@@ -180,7 +181,7 @@ export function renderSarif(report: Report, options: RenderOptions): string {
           },
         ],
         results: listed.map((row) =>
-          result(row, ruleIndex, verify, primaryFile(report), options.workspace),
+          result(row, ruleIndex, verify, sideLabels(report), primaryFile(report), options.workspace),
         ),
         properties: {
           schemaVersion: report.schemaVersion,
