@@ -23,14 +23,44 @@ export function gridOfScale(bitwidth: number, scale: number, offset: number, cha
   return grid(bitwidth, offset * scale, (offset + 2 ** bitwidth - 1) * scale, scale, offset, channel);
 }
 
+/** A plain copy of a parsed tensor encoding with its channels mapped by `edit` (plain copies otherwise). */
+export function editChannels(te: TensorEncoding, edit: (e: Encoding) => Encoding = plain): TensorEncoding {
+  return {
+    layout: te.layout,
+    channels: te.channels.map((c) => edit(c)),
+    ...(te.axis !== undefined ? { axis: te.axis } : {}),
+    ...(te.channelCount !== undefined ? { channelCount: te.channelCount } : {}),
+    allChannelsPresent: te.allChannelsPresent,
+    ...(te.isOverridden !== undefined ? { isOverridden: te.isOverridden } : {}),
+  };
+}
+
 export function perTensor(e: Encoding): TensorEncoding {
   return { layout: 'per-tensor', channels: [e], allChannelsPresent: true };
 }
 
+/**
+ * A plain copy of a parsed encoding. Parsed encodings may read their numbers through getters (the
+ * dump parser keeps them in shared pages), so `{...e}` would lose them: read every field.
+ */
+export function plain(e: Encoding): Encoding {
+  return {
+    ...(e.channel !== undefined ? { channel: e.channel } : {}),
+    bitwidth: e.bitwidth,
+    min: { value: e.min.value, precision: e.min.precision },
+    max: { value: e.max.value, precision: e.max.precision },
+    scale: { value: e.scale.value, precision: e.scale.precision },
+    offset: { value: e.offset.value, precision: e.offset.precision },
+    ...(e.isSymmetric !== undefined ? { isSymmetric: e.isSymmetric } : {}),
+    at: e.at,
+  };
+}
+
 /** The same grid moved by `steps` of its own scale (min and max both; offset follows). */
 export function moved(e: Encoding, steps: number): Encoding {
-  const s = e.scale.value;
-  return { ...e, min: n(e.min.value + steps * s), max: n(e.max.value + steps * s), offset: n(e.offset.value + steps) };
+  const p = plain(e);
+  const s = p.scale.value;
+  return { ...p, min: n(p.min.value + steps * s), max: n(p.max.value + steps * s), offset: n(p.offset.value + steps) };
 }
 
 export function editGraph(model: DlcModel, graphName: string, edit: (g: Graph) => Graph): DlcModel {
