@@ -21,13 +21,13 @@ export const THRESHOLDS = {
   collapsedChannelRatio: 1e-6,
 } as const;
 
-export interface EncodingRuleContext {
+interface EncodingRuleContext {
   readonly where: GraphRef;
   /** The DLC has not been through the quantizer (`Quantizer command: N/A`): scale 0 means "not computed yet". */
   readonly converterStage: boolean;
 }
 
-export interface EncodingRuleOutcome {
+interface EncodingRuleOutcome {
   readonly findings: CheckFinding[];
   readonly encodings: number;
   readonly channels: number;
@@ -147,7 +147,7 @@ function minAboveMax(e: Encoding): Hit | undefined {
  * Offsets a symmetric grid is stored with: 0 (signed storage, `sFxp`, QAIRT converter-stage QDQ
  * weights: min −128·s, max 127·s) or −2^(bw−1) (the same grid in unsigned storage).
  */
-export function symmetricOffsets(bitwidth: number): number[] {
+function symmetricOffsets(bitwidth: number): number[] {
   return [0, -(2 ** (bitwidth - 1))];
 }
 
@@ -195,7 +195,7 @@ function collapsedChannels(enc: TensorEncoding): Hit[] {
 const CONVERTED = /_converted_/;
 
 /** The tensor a `_converted_` tensor was made from: the Convert op's input, else the name before `_converted_`. */
-export function convertedSource(t: Tensor, graph: Graph, opsByName: ReadonlyMap<string, Graph['ops'][number]>): Tensor | undefined {
+function convertedSource(t: Tensor, graph: Graph, opsByName: ReadonlyMap<string, Graph['ops'][number]>): Tensor | undefined {
   const producer = t.producer !== undefined ? opsByName.get(t.producer.op) : undefined;
   const input = producer !== undefined && producer.inputs.length === 1 ? graph.tensors.get(producer.inputs[0]!) : undefined;
   if (input !== undefined && input.encoding !== undefined) return input;

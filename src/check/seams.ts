@@ -19,7 +19,7 @@ import { CHECKS } from '../findings.js';
 import { gridOf, sameValue } from '../verify/diff-tensors.js';
 import { fmt, fmtSteps } from '../verify/words.js';
 
-export interface SeamMapping {
+interface SeamMapping {
   readonly text: string;
   readonly output: string;
   readonly input: string;
@@ -173,7 +173,7 @@ function cost(p: Encoding, c: Encoding): string {
   return parts.join('; ');
 }
 
-export interface SeamOutcome {
+interface SeamOutcome {
   readonly findings: CheckFinding[];
   readonly pairs: SeamPair[];
   /** Mappings that found their output and input in some pair. */

@@ -13,7 +13,7 @@ import { gridOf, sameValue } from '../verify/diff-tensors.js';
 import { fmt, fmtSteps } from '../verify/words.js';
 import type { PartGraph } from './seams.js';
 
-export interface SharedOutcome {
+interface SharedOutcome {
   readonly findings: CheckFinding[];
   /** Static tensor names held by two graphs or more. */
   readonly shared: number;
