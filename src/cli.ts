@@ -11,7 +11,6 @@ import { runVerify } from './commands/verify.js';
 import { runDiff } from './commands/diff.js';
 import { runCheck } from './commands/check.js';
 import { withProgress } from './progress.js';
-import { parseReportTargets } from './commands/reports.js';
 
 const FORMATS = ['table', 'json', 'markdown', 'junit', 'sarif', 'github', 'csv', 'html'] as const;
 
@@ -37,8 +36,9 @@ function common(argv: Record<string, unknown>, io: CliIo): CommonOptions {
   const noColorEnv = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
   const colorFlag = argv['color'] as boolean | undefined;
   const graph = argv['graph'] as string | undefined;
+  // A --format or --report the command cannot write is refused by the command (checkWritable),
+  // before it reads any input.
   const reports = list(argv['report']);
-  parseReportTargets(reports); // a bad --report is a usage error before any input is read
   return {
     format: String(argv['format'] ?? 'table'),
     reports,
@@ -55,6 +55,19 @@ function formatError(err: InputError, format: string): string {
     return JSON.stringify({ error: { code: err.code, message: err.message, ...(err.at ? { at: err.at } : {}) } }) + '\n';
   }
   return `dlcverify: error: ${err.message}\n`;
+}
+
+/** `--format X`, `--format=X`, `-f X`, `-fX`: the last one given (as yargs takes it), before parsing. */
+function formatInArgs(args: readonly string[]): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') break;
+    if ((a === '--format' || a === '-f') && args[i + 1] !== undefined) found = args[++i];
+    else if (a.startsWith('--format=')) found = a.slice('--format='.length);
+    else if (/^-f[^-]/.test(a)) found = a.slice(2).replace(/^=/, '');
+  }
+  return found;
 }
 
 /** Runs the CLI with injected io; returns the exit code (never calls process.exit). */
@@ -184,6 +197,10 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress, no summary chatter' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'list every tensor, not only deviations' })
     .option('color', { type: 'boolean', describe: 'force colour on/off (default: on for a TTY unless NO_COLOR)' })
+    // Errors are written in the format asked for, as parsed (`--format json`, `--format=json`, `-f json`).
+    .middleware((argv) => {
+      wantedFormat = String(argv['format'] ?? 'table');
+    })
     .epilog(EPILOG)
     .strict()
     .help()
@@ -196,8 +213,8 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     });
 
   try {
-    const peek = args.findIndex((a) => a === '--format' || a === '-f');
-    if (peek >= 0 && args[peek + 1] !== undefined) wantedFormat = args[peek + 1]!;
+    // Until yargs has parsed the options (a usage error stops it first), the last spelling given.
+    wantedFormat = formatInArgs(args) ?? wantedFormat;
     let helpText = '';
     await parser.parseAsync(args as string[], {}, (_err, _argv, output) => {
       helpText = output;

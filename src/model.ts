@@ -455,10 +455,15 @@ export type PipelineCode =
   | 'FLOAT_DLC'
   | 'NO_COMMANDS';
 
+/**
+ * A pipeline check's finding: its code and what the header says (with the option values and file
+ * names); the sentence is composed from both by `pipelineSentence` in findings.ts.
+ */
 export interface PipelineFinding {
   readonly code: PipelineCode;
   readonly kind: ResultKind;
-  readonly sentence: string;
+  /** What the header says, with its numbers and names: the sentence after the title. */
+  readonly detail: string;
   readonly at?: Location;
   readonly waivedBy?: string;
 }

@@ -29,6 +29,32 @@ describe('check report JSON schema', () => {
   });
 });
 
+/** GitHub's heading slug, as test/findings.test.ts computes it. */
+function slug(heading: string): string {
+  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+}
+
+describe('CHECKS in the findings table', () => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const slugs = new Set(readme.split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => slug(l.replace(/^#+ /, ''))));
+
+  it('every row has a title, a help sentence, a README anchor that exists and a status its kind allows', () => {
+    for (const [code, info] of Object.entries(CHECKS)) {
+      expect(info.title, code).not.toBe('');
+      expect(info.help, code).toMatch(/\.$/);
+      expect(slugs.has(info.anchor), `${code}: #${info.anchor} is not a README heading`).toBe(true);
+      expect(info.status, code).toBe(info.kind === 'ok' ? 'as meant' : 'problem');
+      // Every code has its row in the README table of `check`.
+      expect(readme, code).toContain(`| \`${code}\` |`);
+    }
+  });
+
+  it('the routine rows are the checks that passed', () => {
+    const routine = Object.entries(CHECKS).filter(([, i]) => i.routine).map(([c]) => c);
+    expect(routine.sort()).toEqual(['CONVERTED_CONSISTENT', 'SEAM_MATCH', 'SHARED_WEIGHT_SAME']);
+  });
+});
+
 describeCorpus('check report JSON schema on real models', () => {
   it('a .dlc with its own dump (CLI)', async () => {
     const run = await cli(['check', corpusPath('dlc/aidlux_yolov5n_int8.dlc'), corpusPath('oracle/snpe159/aidlux_yolov5n_int8.txt'), '--format', 'json']);

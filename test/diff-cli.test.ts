@@ -91,7 +91,7 @@ describe('dlcverify diff (saved results)', () => {
     expect(run.stdout).toContain('damaged-lines.txt:14 DUMP_ELIDED_ROWS');
     const strict = await cli(['diff', damaged, damaged, '--strict']);
     expect(strict.code).toBe(2);
-    expect(strict.stderr).toContain('4 parser diagnostic(s) under --strict, first:');
+    expect(strict.stderr).toContain('--strict: 4 parser diagnostic(s), first:');
   });
 
   it('a missing side is exit 2', async () => {

@@ -64,7 +64,7 @@ const RUNS = fuzzRuns(12);
 describeCorpus('fuzz: mutated corpus files never crash a reader', () => {
   it('finds the corpus files', () => {
     expect(FILES.filter((f) => f.rel.endsWith('.dlc')).length).toBeGreaterThanOrEqual(11);
-    expect(FILES.filter((f) => f.rel.startsWith('dumps/')).length).toBe(8);
+    expect(FILES.filter((f) => f.rel.startsWith('dumps/')).length).toBeGreaterThanOrEqual(9); // PAIRS.md J added qairt249_migan_extract.txt
     expect(FILES.filter((f) => f.rel.endsWith('.csv')).length).toBe(4);
     expect(FILES.filter((f) => f.side === 'source').length).toBeGreaterThanOrEqual(20);
   });

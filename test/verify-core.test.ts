@@ -366,7 +366,7 @@ describe('pipeline checks (ENCODINGS.md §6)', () => {
   it('act_bitwidth contradicting the JSON', () => {
     const r = verify(model({ tensors: t, quantizer: { act_bitwidth: '[16]' } }), src());
     expect(r.pipeline.map((p) => p.code)).toEqual(['BITWIDTH_FLAG_CONFLICT']);
-    expect(r.pipeline[0]!.sentence).toContain('act_bitwidth=16');
+    expect(r.pipeline[0]!.detail).toContain('act_bitwidth=16');
   });
 
   it('float DLC: no encodings at all', () => {

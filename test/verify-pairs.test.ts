@@ -289,8 +289,8 @@ describe('PAIRS B: the seed article (samples/seed/, reconstructed), SNPE 1.59 st
     const text = readFileSync(dump, 'utf8').replace('use_symmetric_quantize_weights=false', 'use_symmetric_quantize_weights=true');
     const report = verify(readModel(inputFromText('seed_sym.txt', text)), readSource(inputFromText(json, readFileSync(json, 'utf8'))));
     const conflict = report.pipeline.find((p) => p.code === 'SYMMETRIC_WEIGHTS_CONFLICT');
-    expect(conflict?.sentence).toContain('Requested symmetric weights but instead got is_symmetric==False');
-    expect(conflict?.sentence).toContain('3 weight override(s)');
+    expect(conflict?.detail).toContain('Requested symmetric weights but instead got is_symmetric==False');
+    expect(conflict?.detail).toContain('3 weight override(s)');
   });
 });
 

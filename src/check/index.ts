@@ -8,7 +8,7 @@ import { InputError, type CheckFinding, type CheckReport, type DlcModel, type In
 import { checkGraphEncodings } from './encodings.js';
 import { checkSeams, parseSeam, type PartGraph } from './seams.js';
 import { checkSharedWeights } from './shared.js';
-import { fails, globMatch, parseFailOn, parseWaiver, waiverFor, type ToleranceOverride } from '../verify/policy.js';
+import { decide, globMatch, parseFailOn, parseWaiver, passedOrThrow, waiverFor, type ToleranceOverride } from '../verify/policy.js';
 
 /** Shared with verify and diff reports (schema/report.schema.json). */
 export const CHECK_SCHEMA_VERSION = '1.0.0';
@@ -24,6 +24,8 @@ export interface CheckOptions {
   readonly tolerances?: readonly ToleranceOverride[];
   /** Only graphs of this name, in every model. */
   readonly graph?: string;
+  /** Parser warnings of any model make the run exit 2 (thrown, before any report exists). */
+  readonly strict?: boolean;
 }
 
 const KINDS: readonly ResultKind[] = ['ok', 'info', 'warn', 'fail'];
@@ -105,21 +107,21 @@ export function check(models: readonly DlcModel[], options: CheckOptions = {}): 
   const shared = checkSharedWeights(parts.flat(), models.length, extraTolerance);
   findings.push(...shared.findings);
 
-  // Policy, once: waivers, then --fail-on decides what fails; the exit code follows.
+  // Policy, once, before anything is written: waivers, then `decide` (--strict, --fail-on).
   const final = findings.map((f) => {
     const w = waiverFor(waivers, f.tensor, f.code);
     return w ? { ...f, waivedBy: w.text } : f;
   });
+  const diagnostics = models.flatMap((m) => m.diagnostics);
+  const { exitCode, failing: failingFindings } = passedOrThrow(decide(final, diagnostics, { failOn, strict: options.strict ?? false }));
+  const failing = failingFindings.length;
   const byVerdict = new Map<string, number>();
   const byKind = new Map<ResultKind, number>(KINDS.map((k) => [k, 0]));
-  let failing = 0;
   for (const f of final) {
     byVerdict.set(f.code, (byVerdict.get(f.code) ?? 0) + 1);
     byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
-    if (f.waivedBy === undefined && fails(f.code, f.kind, failOn)) failing++;
   }
   const waived = final.filter((f) => f.waivedBy !== undefined).length;
-  const exitCode: 0 | 1 = failing > 0 ? 1 : 0;
   const seamsText = `${seamCount} seam${seamCount === 1 ? '' : 's'}`;
   const headline =
     exitCode === 0
@@ -142,7 +144,7 @@ export function check(models: readonly DlcModel[], options: CheckOptions = {}): 
       sharedComparisons: shared.comparisons,
       converted,
     },
-    diagnostics: models.flatMap((m) => m.diagnostics),
+    diagnostics,
     notes,
     summary: { byVerdict, byKind, exitCode, headline },
   };

@@ -4,11 +4,11 @@
  * 2 usage or unreadable input.
  */
 import type { CliIo, CommonOptions } from './context.js';
-import { InputError } from '../model.js';
+import { REPORT_FORMATS } from '../render/index.js';
 import { check } from '../check/index.js';
 import { readDiffSide } from './diff.js';
 import { loadConfig } from './verify.js';
-import { writeReports } from './reports.js';
+import { checkWritable, writeReports } from './reports.js';
 
 export interface CheckCommandOptions extends CommonOptions {
   readonly models: readonly string[];
@@ -19,19 +19,9 @@ export interface CheckCommandOptions extends CommonOptions {
 }
 
 export async function runCheck(options: CheckCommandOptions, io: CliIo): Promise<number> {
+  checkWritable('check', options, REPORT_FORMATS, true);
   const config = loadConfig(options.config, io);
   const models = options.models.map((path) => readDiffSide(io.openInput(path)));
-  if (options.strict) {
-    const serious = models.flatMap((m) => m.diagnostics).filter((d) => d.severity !== 'info');
-    if (serious.length > 0) {
-      const first = serious[0]!;
-      throw new InputError(
-        'STRICT_DIAGNOSTICS',
-        `--strict: ${serious.length} parser diagnostic(s), first: ${first.at.file ?? ''}${first.at.line !== undefined ? `:${first.at.line}` : ''} ${first.code} ${first.detail}`,
-        first.at,
-      );
-    }
-  }
   const report = check(models, {
     seams: options.seam,
     waivers: [...options.waive, ...(config?.waivers ?? [])],
@@ -39,7 +29,9 @@ export async function runCheck(options: CheckCommandOptions, io: CliIo): Promise
     ...(options.failOn.length > 0 ? { failOn: options.failOn } : config?.failOn ? { failOn: config.failOn } : {}),
     ...(config ? { tolerances: config.tolerances } : {}),
     ...(options.graph !== undefined ? { graph: options.graph } : {}),
+    strict: options.strict,
   });
+  // Policy (--strict included) was applied inside check: what is written now is final.
   await writeReports(report, options, io);
   return report.summary.exitCode;
 }

@@ -4,7 +4,8 @@
  * json` result. Exit 0 no (unwaived) regression, 1 regression, 2 error.
  */
 import type { CliIo, CommonOptions } from './context.js';
-import { writeReports } from './reports.js';
+import { checkWritable, writeReports } from './reports.js';
+import { REPORT_FORMATS } from '../render/index.js';
 import { InputError, type DlcModel, type InputFile } from '../model.js';
 import { detectInput } from '../parse/detect.js';
 import { readModel } from '../parse/load.js';
@@ -46,6 +47,7 @@ export function readDiffSide(input: InputFile): DlcModel {
 
 export async function runDiff(options: DiffOptions, io: CliIo): Promise<number> {
   // Usage problems first, before any reading.
+  checkWritable('diff', options, REPORT_FORMATS, true);
   const waivers: Waiver[] = options.waive.map(parseWaive);
   let maxEncodingSteps: number | undefined;
   if (options.baseline !== undefined) {
@@ -56,25 +58,18 @@ export async function runDiff(options: DiffOptions, io: CliIo): Promise<number> 
   }
   const before = readDiffSide(io.openInput(options.before));
   const after = readDiffSide(io.openInput(options.after));
-  if (options.strict) {
-    const serious = [...before.diagnostics, ...after.diagnostics].filter((d) => d.severity !== 'info');
-    if (serious.length > 0) {
-      throw new InputError(
-        'STRICT_DIAGNOSTICS',
-        `${serious.length} parser diagnostic(s) under --strict, first: ${serious[0]!.at.file ?? ''}${serious[0]!.at.line !== undefined ? `:${serious[0]!.at.line}` : ''} ${serious[0]!.detail}`,
-      );
-    }
-  }
   if (options.graph !== undefined && ![...before.graphs, ...after.graphs].some((g) => g.name === options.graph)) {
     // A typo must not pass the gate with nothing compared.
     const names = [...new Set([...before.graphs, ...after.graphs].map((g) => g.name))];
     throw new InputError('USAGE', `--graph ${options.graph}: neither side has a graph of that name (graphs: ${names.join(', ') || 'none'})`);
   }
   const report = diffModels(before, after, {
+    strict: options.strict,
     waivers,
     ...(maxEncodingSteps !== undefined ? { maxEncodingSteps } : {}),
     ...(options.graph !== undefined ? { graph: options.graph } : {}),
   });
+  // Policy (--strict included) was applied inside diffModels: what is written now is final.
   await writeReports(report, options, io);
   return report.summary.exitCode;
 }

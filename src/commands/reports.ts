@@ -23,6 +23,20 @@ export function parseReportTargets(values: readonly string[]): ReportTarget[] {
   });
 }
 
+/**
+ * Refuses, before any input is read, a `--format` or `--report` the command cannot write (exit 2):
+ * `formats` are what it writes; `reports` whether it writes report files at all.
+ */
+export function checkWritable(command: string, options: CommonOptions, formats: readonly string[], reports: boolean): void {
+  if (!formats.includes(options.format)) {
+    throw new InputError('USAGE', `--format ${options.format}: ${command} writes ${formats.join(', ')}`);
+  }
+  if (!reports && options.reports.length > 0) {
+    throw new InputError('USAGE', `--report ${options.reports[0]}: ${command} writes to stdout only (--format ${formats.join('|')})`);
+  }
+  parseReportTargets(options.reports);
+}
+
 export async function writeReports(report: Report, options: CommonOptions, io: CliIo): Promise<void> {
   const targets = parseReportTargets(options.reports);
   const workspace = io.env['GITHUB_WORKSPACE'];
@@ -33,7 +47,8 @@ export async function writeReports(report: Report, options: CommonOptions, io: C
     io.writeFile(target.path, renderReportChunks(report, target.format, { ...base, ...(fullReportPath ? { fullReportPath } : {}) }));
   }
   const format = options.format;
-  if (!isReportFormat(format)) throw new InputError('USAGE', `--format ${format}: expected one of ${REPORT_FORMATS.join(', ')}`);
+  // checkWritable refused other formats before any input was read.
+  if (!isReportFormat(format)) throw new Error(`writeReports: --format ${format} was not checked`);
   const chunks = renderReportChunks(report, format, {
     color: format === 'table' && options.color,
     verbose: options.verbose,

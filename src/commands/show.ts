@@ -4,8 +4,9 @@
  */
 import type { CliIo, CommonOptions } from './context.js';
 import { inputSide, readModel, readSource } from '../parse/load.js';
-import { InputError } from '../model.js';
-import { renderModelChunks } from '../render/show-model.js';
+import { renderModelChunks, SHOW_FORMATS } from '../render/show-model.js';
+import { decide, passedOrThrow } from '../verify/policy.js';
+import { checkWritable } from './reports.js';
 import { renderSourceChunks } from '../render/show-source.js';
 
 export interface ShowOptions extends CommonOptions {
@@ -13,16 +14,16 @@ export interface ShowOptions extends CommonOptions {
 }
 
 export async function runShow(options: ShowOptions, io: CliIo): Promise<number> {
+  checkWritable('show', options, SHOW_FORMATS, false);
   const input = io.openInput(options.file);
-  const side = inputSide(input);
-  if (side === 'source') {
-    for (const chunk of renderSourceChunks(readSource(input), options)) await io.stdout(chunk);
+  if (inputSide(input) === 'source') {
+    const source = readSource(input);
+    passedOrThrow(decide([], source.diagnostics, { strict: options.strict }));
+    for (const chunk of renderSourceChunks(source, options)) await io.stdout(chunk);
     return 0;
   }
   const model = readModel(input);
+  passedOrThrow(decide([], model.diagnostics, { strict: options.strict }));
   for (const chunk of renderModelChunks(model, options)) await io.stdout(chunk);
-  if (options.strict && model.diagnostics.some((d) => d.severity !== 'info')) {
-    throw new InputError('STRICT_DIAGNOSTICS', `${options.file}: ${model.diagnostics.length} diagnostic(s) under --strict`);
-  }
   return 0;
 }

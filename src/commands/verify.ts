@@ -3,11 +3,12 @@
  */
 import { join } from 'node:path';
 import type { CliIo, CommonOptions } from './context.js';
-import { InputError, type DlcModel, type InputFile, type SourceSet } from '../model.js';
+import type { DlcModel, InputFile, SourceSet } from '../model.js';
 import { readModel, readSource } from '../parse/load.js';
 import { verify } from '../verify/index.js';
 import { parseConfig, type VerifyConfig } from '../verify/policy.js';
-import { writeReports } from './reports.js';
+import { checkWritable, writeReports } from './reports.js';
+import { REPORT_FORMATS } from '../render/index.js';
 
 export interface VerifyOptions extends CommonOptions {
   readonly dlc: string;
@@ -55,6 +56,7 @@ async function readBoth(options: VerifyOptions, io: CliIo): Promise<{ model: Dlc
 }
 
 export async function runVerify(options: VerifyOptions, io: CliIo): Promise<number> {
+  checkWritable('verify', options, REPORT_FORMATS, true);
   const config = loadConfig(options.config, io);
   const { model, source } = await readBoth(options, io);
   const report = verify(model, source, {
@@ -64,19 +66,9 @@ export async function runVerify(options: VerifyOptions, io: CliIo): Promise<numb
     ...(options.failOn.length > 0 ? { failOn: options.failOn } : config?.failOn ? { failOn: config.failOn } : {}),
     ...(config ? { tolerances: config.tolerances } : {}),
     ...(options.graph !== undefined ? { graph: options.graph } : {}),
+    strict: options.strict,
   });
+  // Policy (--strict included) was applied inside verify: what is written now is final.
   await writeReports(report, options, io);
-  if (options.strict) {
-    const serious = report.diagnostics.filter((d) => d.severity !== 'info');
-    if (serious.length > 0) {
-      const first = serious[0]!;
-      const where = first.at.file !== undefined ? `${first.at.file}${first.at.line !== undefined ? `:${first.at.line}` : ''}: ` : '';
-      throw new InputError(
-        'STRICT_DIAGNOSTICS',
-        `--strict: ${serious.length} parser diagnostic(s), first: ${where}${first.code} ${first.detail}`,
-        first.at,
-      );
-    }
-  }
   return report.summary.exitCode;
 }

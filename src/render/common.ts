@@ -5,7 +5,7 @@
  *
  * Pure: no fs, no process, no clock. Same report in, same bytes out.
  */
-import { CHECKS, DIFF, PIPELINE, TAGS, VERDICTS } from '../findings.js';
+import { CHECKS, DIFF, PIPELINE, TAGS, VERDICTS, pipelineSentence, type Meaning } from '../findings.js';
 import type {
   CheckFinding,
   CheckReport,
@@ -18,7 +18,6 @@ import type {
   PipelineFinding,
   Report,
   ResultKind,
-  Verdict,
   VerifyResult,
 } from '../model.js';
 
@@ -48,12 +47,6 @@ export const STATUS_LABEL = {
   ok: 'as meant',
 } as const satisfies Record<Status, string>;
 
-/** ok-kind verdicts that mean "no deviation at all"; every other ok verdict is an explained one. */
-const MATCH_VERDICTS: ReadonlySet<Verdict> = new Set<Verdict>(['EXACT', 'FLOAT32_ROUNDING', 'FLOAT_OVERRIDE_OK']);
-
-/** Rows that only say "nothing to compare here": listed only with --verbose, always counted. */
-const ROUTINE_CODES: ReadonlySet<string> = new Set(['NOT_IN_SOURCE', 'ENCODING_SAME', 'SEAM_MATCH', 'SHARED_WEIGHT_SAME', 'CONVERTED_CONSISTENT']);
-
 export type RowSection = 'pipeline' | 'result' | 'change' | 'check';
 
 export interface Row {
@@ -68,7 +61,7 @@ export interface Row {
   readonly code: string;
   /** The code's title from findings.ts. */
   readonly title: string;
-  /** What to do about it (findings.ts help, or the title where the table has no help). */
+  /** What to do about it (the code's help in findings.ts). */
   readonly help: string;
   readonly status: Status;
   /** The kind before waivers (a waived row keeps what it would have been: fail or warn). */
@@ -93,9 +86,10 @@ export interface Row {
   readonly routine: boolean;
 }
 
-function statusOf(kind: ResultKind, code: string, waivedBy: string | undefined): Status {
+/** The row status: the kind after waivers; an ok finding is `ok` or `expected` as its table row says. */
+function statusOf(kind: ResultKind, meaning: Meaning, waivedBy: string | undefined): Status {
   if (waivedBy !== undefined && (kind === 'fail' || kind === 'warn')) return 'waived';
-  if (kind === 'ok') return MATCH_VERDICTS.has(code as Verdict) ? 'ok' : 'expected';
+  if (kind === 'ok') return meaning === 'as meant' ? 'ok' : 'expected';
   return kind;
 }
 
@@ -157,11 +151,11 @@ class ResultRow implements Row {
     this.code = r.verdict;
     this.title = words.title;
     this.help = words.help;
-    this.status = statusOf(r.kind, r.verdict, r.waivedBy);
+    this.status = statusOf(r.kind, words.status, r.waivedBy);
     this.kind = r.kind;
     this.waivedBy = r.waivedBy;
     this.matchRule = r.match?.rule;
-    this.routine = ROUTINE_CODES.has(r.verdict);
+    this.routine = words.routine;
   }
 
   get tags(): readonly string[] {
@@ -205,12 +199,11 @@ function pipelineRow(p: PipelineFinding): Row {
     subject: p.code,
     code: p.code,
     title: words.title,
-    help: words.title,
-    // A pipeline check that passed is "as meant", never an explained deviation.
-    status: p.kind === 'ok' ? 'ok' : statusOf(p.kind, p.code, p.waivedBy),
+    help: words.help,
+    status: statusOf(p.kind, words.status, p.waivedBy),
     kind: p.kind,
     tags: [],
-    sentence: p.sentence,
+    sentence: pipelineSentence(p.code, p.detail),
     ...(p.waivedBy !== undefined ? { waivedBy: p.waivedBy } : {}),
     ...primaryAndRelated(p.at, undefined),
     routine: false,
@@ -241,7 +234,7 @@ function changeRow(c: DiffChange): Row {
     code: c.code,
     title: words.title,
     help: words.help,
-    status: statusOf(DIFF_KIND_TO_RESULT_KIND[c.kind], c.code, c.waivedBy),
+    status: statusOf(DIFF_KIND_TO_RESULT_KIND[c.kind], words.status, c.waivedBy),
     kind: DIFF_KIND_TO_RESULT_KIND[c.kind],
     tags: [],
     sentence: c.sentence,
@@ -251,7 +244,7 @@ function changeRow(c: DiffChange): Row {
     ...(c.before !== undefined ? { expected: c.before } : {}),
     ...(c.after !== undefined ? { actual: c.after } : {}),
     ...primaryAndRelated(c.afterAt, c.beforeAt),
-    routine: ROUTINE_CODES.has(c.code),
+    routine: words.routine,
   };
 }
 
@@ -273,8 +266,7 @@ function checkRow(f: CheckFinding, models: number): Row {
     code: f.code,
     title: words.title,
     help: words.help,
-    // A check that passed (a seam, a shared weight, a conversion) is "as meant".
-    status: f.kind === 'ok' ? 'ok' : statusOf(f.kind, f.code, f.waivedBy),
+    status: statusOf(f.kind, words.status, f.waivedBy),
     kind: f.kind,
     tags: [],
     sentence: f.sentence,
@@ -284,7 +276,7 @@ function checkRow(f: CheckFinding, models: number): Row {
     ...(f.expected !== undefined ? { expected: f.expected } : {}),
     ...(f.actual !== undefined ? { actual: f.actual } : {}),
     ...primaryAndRelated(f.at, f.relatedAt),
-    routine: ROUTINE_CODES.has(f.code),
+    routine: words.routine,
   };
 }
 

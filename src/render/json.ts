@@ -5,6 +5,7 @@
  */
 import type { CheckFinding, CheckReport, DiffReport, Location, Report, VerifyReport, VerifyResult } from '../model.js';
 import { chunked } from './chunks.js';
+import { pipelineSentence } from '../findings.js';
 
 /** A Map as a plain object whose keys are data, never prototype changes. */
 function mapToObject(map: ReadonlyMap<unknown, unknown>): Record<string, unknown> {
@@ -83,7 +84,7 @@ function verifyHead(report: VerifyReport): Record<string, unknown> {
 /** Everything after `results`, in document order. */
 function verifyTail(report: VerifyReport): Record<string, unknown> {
   return {
-    pipeline: report.pipeline.map((p) => ({ code: p.code, kind: p.kind, sentence: p.sentence, waivedBy: p.waivedBy ?? null, at: location(p.at) })),
+    pipeline: report.pipeline.map((p) => ({ code: p.code, kind: p.kind, sentence: pipelineSentence(p.code, p.detail), waivedBy: p.waivedBy ?? null, at: location(p.at) })),
     coverage: {
       sourceEntries: report.coverage.sourceEntries,
       matched: report.coverage.matched,

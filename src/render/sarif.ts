@@ -25,7 +25,7 @@ function rulesFor(report: Report): Rule[] {
   if (report.kind === 'verify') {
     return [
       ...Object.entries(VERDICTS).map(([id, w]) => ({ id, title: w.title, help: w.help, kind: w.kind })),
-      ...Object.entries(PIPELINE).map(([id, w]) => ({ id, title: w.title, help: w.title, kind: w.kind })),
+      ...Object.entries(PIPELINE).map(([id, w]) => ({ id, title: w.title, help: w.help, kind: w.kind })),
     ];
   }
   if (report.kind === 'check') return Object.entries(CHECKS).map(([id, w]) => ({ id, title: w.title, help: w.help, kind: w.kind }));

@@ -41,6 +41,9 @@ import { formatPrinted } from '../numeric.js';
 import { boxTableLines } from './box-table.js';
 import { chunked } from './chunks.js';
 
+/** What `show` writes, for a model and for a source alike. */
+export const SHOW_FORMATS = ['table', 'json', 'csv'] as const;
+
 export interface ShowRenderOptions {
   readonly format: string;
   readonly graph?: string;

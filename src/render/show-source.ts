@@ -8,7 +8,7 @@
  * numbers — then `ignoredKeys` and `diagnostics`. `min`/`max`/`scale`/`offset` and `isSymmetric`
  * appear only when the source gives them: what the user did not say stays unsaid.
  */
-import type { Diagnostic, SourceEntry, SourceGrid, SourceSet } from '../model.js';
+import { InputError, type Diagnostic, type SourceEntry, type SourceGrid, type SourceSet } from '../model.js';
 import { boxTableLines, carryColours } from './box-table.js';
 import { chunked } from './chunks.js';
 import type { ShowRenderOptions } from './show-model.js';
@@ -16,7 +16,7 @@ import type { ShowRenderOptions } from './show-model.js';
 /**
  * The source in pieces of about 32 K characters, to write one after the other: a per-channel LLM
  * overrides file has hundreds of thousands of channels, and no format holds its rows as one
- * string or one array. Any format but json and csv is the table.
+ * string or one array.
  */
 export function renderSourceChunks(source: SourceSet, options: ShowRenderOptions): Iterable<string> {
   switch (options.format) {
@@ -24,8 +24,10 @@ export function renderSourceChunks(source: SourceSet, options: ShowRenderOptions
       return chunked(jsonTexts(source));
     case 'csv':
       return chunked(csvLines(source));
-    default:
+    case 'table':
       return chunked(tableLines(source, options.color));
+    default:
+      throw new InputError('USAGE', `show prints a source as table, json or csv, not ${options.format}`);
   }
 }
 

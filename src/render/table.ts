@@ -2,7 +2,7 @@
  * The terminal report: failures first, then expected deviations grouped by reason, then coverage,
  * notes and one summary line, then what to do next. Fits 100 columns; colour only when asked.
  */
-import { PIPELINE, VERDICTS } from '../findings.js';
+import { PIPELINE, VERDICTS, pipelineSentence } from '../findings.js';
 import type { Report, ResultKind, Verdict, VerifyReport, VerifyResult } from '../model.js';
 import type { RenderOptions } from './index.js';
 import { boxTableLines, wrapText } from './box-table.js';
@@ -90,7 +90,7 @@ function* renderVerify(report: VerifyReport, options: RenderOptions): Generator<
     out.push(p.bold('Pipeline'));
     for (const f of report.pipeline) {
       const waived = f.waivedBy !== undefined ? ` (waived: ${f.waivedBy})` : '';
-      out.push(indent(wrapText(`${f.code}: ${f.sentence}${waived}`, WIDTH - 8), `  ${kindLabel(f.kind, p, true)} `, '       '));
+      out.push(indent(wrapText(`${f.code}: ${pipelineSentence(f.code, f.detail)}${waived}`, WIDTH - 8), `  ${kindLabel(f.kind, p, true)} `, '       '));
     }
     out.push('');
   }
@@ -103,8 +103,7 @@ function* renderVerify(report: VerifyReport, options: RenderOptions): Generator<
   }
 
   // Expected deviations, grouped by reason (verdicts that are fine but not a plain equality).
-  const plain = new Set<Verdict>(['EXACT', 'FLOAT32_ROUNDING', 'NOT_IN_SOURCE']);
-  const expected = report.results.filter((r) => r.kind === 'ok' && !plain.has(r.verdict));
+  const expected = report.results.filter((r) => r.kind === 'ok' && VERDICTS[r.verdict].status === 'expected deviation');
   if (expected.length > 0) {
     out.push(p.bold(`Expected deviations (${expected.length})`));
     const groups = new Map<Verdict, VerifyResult[]>();
@@ -128,7 +127,7 @@ function* renderVerify(report: VerifyReport, options: RenderOptions): Generator<
     out.push('');
   }
 
-  const asGiven = report.results.filter((r) => r.verdict === 'EXACT' || r.verdict === 'FLOAT32_ROUNDING').length;
+  const asGiven = report.results.filter((r) => r.kind === 'ok' && VERDICTS[r.verdict].status === 'as meant').length;
   const calibrated = report.results.filter((r) => r.verdict === 'NOT_IN_SOURCE').length;
   const c = report.coverage;
   const rules = [...c.byRule].map(([rule, n]) => `${rule} ${n}`).join(', ');
@@ -163,7 +162,7 @@ function* renderVerify(report: VerifyReport, options: RenderOptions): Generator<
   for (const f of report.pipeline) {
     if ((f.kind === 'fail' || f.kind === 'warn') && f.waivedBy === undefined && !seen.has(f.code)) {
       seen.add(f.code);
-      next.push(`${f.code}: ${PIPELINE[f.code].title}. ${f.sentence.slice(f.sentence.indexOf(':') + 1).trim()}`);
+      next.push(`${f.code}: ${PIPELINE[f.code].title}. ${f.detail}`);
     }
   }
   for (const r of failing) {

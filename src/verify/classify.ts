@@ -6,7 +6,7 @@
  * float32 of what was given, or recomputed by the SDK in float32) and which offsets are accepted.
  * When none fits, the closest one is reported with its distance (REAL_MISMATCH).
  */
-import { VERDICTS } from '../findings.js';
+import { VERDICTS, verdictSentence } from '../findings.js';
 import type {
   Deviation,
   DlcModel,
@@ -458,8 +458,8 @@ export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Cla
         bitwidth: bw,
         deviation,
         sentence:
-          `${VERDICTS.SCALE_NOT_COMPUTED.title}: min ${fmt(d.min.value)} and max ${fmt(d.max.value)} are float32 of the source; ` +
-          `scale 0 and offset ${fmt(d.offset.value)} mean the quantizer has not run yet, so the grid is not computed yet.`,
+          verdictSentence('SCALE_NOT_COMPUTED', `min ${fmt(d.min.value)} and max ${fmt(d.max.value)} are float32 of the source; ` +
+          `scale 0 and offset ${fmt(d.offset.value)} mean the quantizer has not run yet, so the grid is not computed yet.`),
       };
       return { judgement, expected: givenNumbers };
     }
@@ -502,8 +502,8 @@ export function judgeGrid(src: SourceSide, d: Encoding, tensor: Tensor, ctx: Cla
     deviation: toDeviation(dev),
     ...(best ? { hypothesis: { verdict: best.c.verdict, deviation: toDeviation(best.d) } } : {}),
     sentence:
-      `${VERDICTS.REAL_MISMATCH.title}: min is ${fmtSteps(dev.minSteps)} step and max ${fmtSteps(dev.maxSteps)} step from the source` +
-      `${scaleWords}${offsetWords}${scaleZero} (DLC ${gridWords(actual)}; source ${gridWords(givenNumbers)})${closest}.`,
+      verdictSentence('REAL_MISMATCH', `min is ${fmtSteps(dev.minSteps)} step and max ${fmtSteps(dev.maxSteps)} step from the source` +
+      `${scaleWords}${offsetWords}${scaleZero} (DLC ${gridWords(actual)}; source ${gridWords(givenNumbers)})${closest}.`),
   };
   return { judgement, expected };
 }
@@ -551,7 +551,7 @@ function flagTags(tensor: Tensor): VerdictTag[] {
 }
 
 function simple(base: Omit<VerifyResult, 'verdict' | 'kind' | 'tags' | 'sentence'>, verdict: Verdict, sentence: string, extra: Partial<VerifyResult> = {}): VerifyResult {
-  return { ...base, verdict, kind: VERDICTS[verdict].kind, tags: [], sentence: `${VERDICTS[verdict].title}: ${sentence}`, ...extra };
+  return { ...base, verdict, kind: VERDICTS[verdict].kind, tags: [], sentence: verdictSentence(verdict, sentence), ...extra };
 }
 
 /** A source entry matched to one DLC tensor: one result, or one per channel. */
@@ -702,8 +702,8 @@ function bitwidthDiffers(
         expected,
         actual,
         sentence:
-          `${VERDICTS.BITWIDTH_CONVERTED.title}: the DLC keeps ${quote(hit.tensor.name)} at ${d.bitwidth} bits and converts it to ` +
-          `${bitwidth} bits in ${quote(conv.tensor.name)} (scale ${fmt(c.scale.value)}, offset ${fmt(c.offset.value)}: the same range on the ${bitwidth}-bit grid).`,
+          verdictSentence('BITWIDTH_CONVERTED', `the DLC keeps ${quote(hit.tensor.name)} at ${d.bitwidth} bits and converts it to ` +
+          `${bitwidth} bits in ${quote(conv.tensor.name)} (scale ${fmt(c.scale.value)}, offset ${fmt(c.offset.value)}: the same range on the ${bitwidth}-bit grid).`),
       };
     }
   }
@@ -717,8 +717,8 @@ function bitwidthDiffers(
     actual,
     ...(dev ? { deviation: toDeviation(dev) } : {}),
     sentence:
-      `${VERDICTS.BITWIDTH_MISMATCH.title}: the source asks for ${bitwidth} bits, the DLC has ${d.bitwidth} bits ` +
-      `(${gridWords(actual)}${dev && !Number.isNaN(dev.scaleRatio) ? `; scale ratio ${fmtRatio(dev.scaleRatio)}` : ''}).`,
+      verdictSentence('BITWIDTH_MISMATCH', `the source asks for ${bitwidth} bits, the DLC has ${d.bitwidth} bits ` +
+      `(${gridWords(actual)}${dev && !Number.isNaN(dev.scaleRatio) ? `; scale ratio ${fmtRatio(dev.scaleRatio)}` : ''}).`),
   };
 }
 
@@ -773,7 +773,7 @@ export function classifyDlcOnly(hit: DlcHit, ctx: ClassifyContext, matchedEncodi
     kind: VERDICTS.NOT_IN_SOURCE.kind,
     tags,
     ...(actual ? { actual } : {}),
-    sentence: `${VERDICTS.NOT_IN_SOURCE.title}: ${why}${shown}.`,
+    sentence: verdictSentence('NOT_IN_SOURCE', `${why}${shown}.`),
   };
 }
 
@@ -807,8 +807,8 @@ export function classifyMissing(outcome: MatchOutcome): VerifyResult {
     ...(g ? { expected: { ...(entry.bitwidth !== undefined ? { bitwidth: entry.bitwidth } : {}), ...g } } : {}),
     sourceAt: entry.at,
     sentence:
-      `${VERDICTS.MISSING_IN_DLC.title}: no DLC tensor matches ${quote(entry.name)} (${entry.section}) by any rule ` +
-      `(exact, :0, TF read suffix, converter suffix, sanitised, user renames${entry.section === 'param' ? ', TF scope' : ''}).`,
+      verdictSentence('MISSING_IN_DLC', `no DLC tensor matches ${quote(entry.name)} (${entry.section}) by any rule ` +
+      `(exact, :0, TF read suffix, converter suffix, sanitised, user renames${entry.section === 'param' ? ', TF scope' : ''}).`),
   };
 }
 
@@ -822,7 +822,7 @@ export function classifyAmbiguous(outcome: MatchOutcome): VerifyResult {
     ...(outcome.rule ? { match: { rule: outcome.rule, sourceName: outcome.entry.name, dlcName: names.join(', ') } } : {}),
     sourceAt: outcome.entry.at,
     sentence:
-      `${VERDICTS.AMBIGUOUS_MATCH.title}: rule ${outcome.rule ?? '?'} finds ${names.length} DLC tensors for ${quote(outcome.entry.name)} ` +
-      `(${names.slice(0, 5).map(quote).join(', ')}${names.length > 5 ? ', …' : ''}); none was picked.`,
+      verdictSentence('AMBIGUOUS_MATCH', `rule ${outcome.rule ?? '?'} finds ${names.length} DLC tensors for ${quote(outcome.entry.name)} ` +
+      `(${names.slice(0, 5).map(quote).join(', ')}${names.length > 5 ? ', …' : ''}); none was picked.`),
   };
 }

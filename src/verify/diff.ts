@@ -17,6 +17,7 @@
  */
 import type { DiffChange, DiffCode, DiffReport, DlcModel, Graph, InputRef, ModelMetadata, ResultKind, Summary } from '../model.js';
 import { applyWaivers, type Waiver } from './baseline.js';
+import { decide, passedOrThrow, type Judged } from './policy.js';
 import { diffOps, opListPatch } from './diff-ops.js';
 import { diffTensors } from './diff-tensors.js';
 
@@ -31,6 +32,15 @@ export interface DiffModelOptions {
   readonly graph?: string;
   readonly waivers?: readonly Waiver[];
   readonly schemaVersion?: string;
+  /** Parser warnings on either side make the run exit 2: `diffModels` throws their InputError. */
+  readonly strict?: boolean;
+}
+
+/** How the policy reads a change: a regression fails the run, a change warns, info is context. */
+const JUDGED_KIND = { regression: 'fail', change: 'warn', info: 'info' } as const satisfies Record<DiffChange['kind'], ResultKind>;
+
+function judged(c: DiffChange): Judged {
+  return { code: c.code, kind: JUDGED_KIND[c.kind], waivedBy: c.waivedBy };
 }
 
 function inputRef(model: DlcModel): InputRef {
@@ -162,6 +172,8 @@ export function summarizeDiff(
   compared: { readonly tensors: number; readonly unchangedTensors: number; readonly ops: number; readonly graphs: number },
   files: { readonly before: string; readonly after: string },
 ): Summary {
+  // --strict was decided before the comparison (diffModels): here only the changes count.
+  const outcome = passedOrThrow(decide(changes.map(judged), []));
   const byVerdict = new Map<string, number>();
   const byKind = new Map<ResultKind, number>([
     ['ok', compared.unchangedTensors],
@@ -177,11 +189,11 @@ export function summarizeDiff(
     const kind: ResultKind =
       c.kind === 'regression' && c.waivedBy === undefined ? 'fail' : c.kind === 'info' ? 'info' : 'warn';
     byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
-    if (c.kind === 'regression' && c.waivedBy === undefined) regressions.set(c.code, (regressions.get(c.code) ?? 0) + 1);
-    else if (c.kind === 'regression') waived++;
+    if (c.kind === 'regression' && c.waivedBy !== undefined) waived++;
     else if (c.kind === 'change') changed++;
   }
-  const failing = [...regressions.values()].reduce((s, n) => s + n, 0);
+  for (const f of outcome.failing) regressions.set(f.code as DiffCode, (regressions.get(f.code as DiffCode) ?? 0) + 1);
+  const failing = outcome.failing.length;
   const scope =
     `${compared.tensors} tensor${compared.tensors === 1 ? '' : 's'} and ${compared.ops} op${compared.ops === 1 ? '' : 's'} ` +
     `in ${compared.graphs} graph${compared.graphs === 1 ? '' : 's'} compared (${files.before} -> ${files.after})`;
@@ -193,11 +205,14 @@ export function summarizeDiff(
           .map(([code, n]) => `${n} ${code}`)
           .join(', ')}), ${changeText}; ${scope}`
       : `no regression: ${changeText}; ${scope}`;
-  return { byVerdict, byKind, exitCode: failing > 0 ? 1 : 0, headline };
+  return { byVerdict, byKind, exitCode: outcome.exitCode, headline };
 }
 
 export function diffModels(before: DlcModel, after: DlcModel, options: DiffModelOptions = {}): DiffReport {
   const maxEncodingSteps = options.maxEncodingSteps ?? DEFAULT_MAX_ENCODING_STEPS;
+  const diagnostics = [...before.diagnostics, ...after.diagnostics];
+  // --strict first: a side that was not read as meant is not compared at all.
+  passedOrThrow(decide([], diagnostics, { strict: options.strict ?? false }));
   const changes: DiffChange[] = [];
   const notes: string[] = [];
   diffMetadata(before.metadata, after.metadata, changes, notes);
@@ -300,7 +315,7 @@ export function diffModels(before: DlcModel, after: DlcModel, options: DiffModel
     after: inputRef(after),
     changes: final,
     opListDiff: patches.filter((p) => p !== '').join(''),
-    diagnostics: [...before.diagnostics, ...after.diagnostics],
+    diagnostics,
     notes,
     summary: summarizeDiff(final, { tensors: tensorsCompared, unchangedTensors, ops: opsCompared, graphs: pairs.length }, { before: before.file, after: after.file }),
   };

@@ -29,6 +29,8 @@ export interface VerifyOptions {
   readonly tolerances?: readonly ToleranceOverride[];
   /** Only this graph of a multi-graph DLC. */
   readonly graph?: string;
+  /** Parser warnings make the run exit 2: `verify` throws their InputError instead of returning a report. */
+  readonly strict?: boolean;
 }
 
 export function verify(model: DlcModel, source: SourceSet, options: VerifyOptions = {}): VerifyReport {
@@ -86,7 +88,8 @@ export function verify(model: DlcModel, source: SourceSet, options: VerifyOption
   };
 
   const pipeline = checkPipeline(model, source);
-  const policy = applyPolicy(results, pipeline, { waivers, failOn });
+  const diagnostics = [...model.diagnostics, ...source.diagnostics];
+  const policy = applyPolicy(results, pipeline, diagnostics, { waivers, failOn, strict: options.strict ?? false });
 
   const notes: string[] = [];
   const applied = entryResults.filter((own) => own.length > 0 && own.every((r) => r.kind === 'ok')).length;
@@ -129,7 +132,7 @@ export function verify(model: DlcModel, source: SourceSet, options: VerifyOption
     results: policy.results,
     pipeline: policy.pipeline,
     coverage,
-    diagnostics: [...model.diagnostics, ...source.diagnostics],
+    diagnostics,
     notes,
     summary: { ...policy.summary, headline: `${policy.summary.headline}; ${overridesLine}` },
   };

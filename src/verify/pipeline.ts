@@ -6,7 +6,7 @@ import { PIPELINE } from '../findings.js';
 import type { Command, DlcModel, PipelineCode, PipelineFinding, SourceSet } from '../model.js';
 
 function finding(code: PipelineCode, detail: string): PipelineFinding {
-  return { code, kind: PIPELINE[code].kind, sentence: `${PIPELINE[code].title}: ${detail}` };
+  return { code, kind: PIPELINE[code].kind, detail };
 }
 
 /** The last path component, for either separator (the path is from another machine). */

@@ -1,10 +1,12 @@
 /**
- * Policy, applied after every finding was collected (STYLE.md habit 3): `--fail-on`, waivers and
- * the config file. The exit code is a pure function of the final findings.
+ * Policy, applied after every finding was collected and before anything is written (STYLE.md
+ * habit 3): `--fail-on`, waivers, `--strict` and the config file. `decide` is the one function that
+ * says what fails and with which exit code; verify, diff and show all go through it.
  */
 import { CHECKS, PIPELINE, VERDICTS } from '../findings.js';
 import {
   InputError,
+  type Diagnostic,
   type PipelineCode,
   type PipelineFinding,
   type ResultKind,
@@ -108,8 +110,59 @@ export function parseFailOn(values: readonly string[] | undefined): FailOn {
   return { verdicts, kinds, isDefault: false };
 }
 
-export function fails(code: string, kind: ResultKind, failOn: FailOn): boolean {
-  return failOn.kinds.has(kind) || failOn.verdicts.has(code);
+/** What the policy reads of a finding (a verify result, a pipeline finding, a diff change). */
+export interface Judged {
+  readonly code: string;
+  /** The kind after the finding's own rules (a diff regression is `fail`, a change `warn`). */
+  readonly kind: ResultKind;
+  /** Set when a waiver or baseline entry accepted it: it no longer fails the run. */
+  readonly waivedBy?: string | undefined;
+}
+
+export interface Policy {
+  /** Default: every fail-kind finding fails the run. */
+  readonly failOn?: FailOn;
+  /** Parser diagnostics other than info make the run exit 2 (could not verify). */
+  readonly strict?: boolean;
+}
+
+/** What the run comes to: the findings that fail it and the exit code, or (exit 2) why it could not verify. */
+export type Outcome =
+  | { readonly exitCode: 0 | 1; readonly failing: readonly Judged[] }
+  | { readonly exitCode: 2; readonly error: InputError };
+
+/**
+ * The policy, pure: `--strict` first (a parser warning means the input was not read as meant, so
+ * nothing is judged: exit 2), then every finding no waiver accepted that `--fail-on` names fails
+ * the run (exit 1). Called before any report is written, so a run writes either its reports or one
+ * error, never both.
+ */
+export function decide(findings: Iterable<Judged>, diagnostics: readonly Diagnostic[], policy: Policy = {}): Outcome {
+  if (policy.strict) {
+    const serious = diagnostics.filter((d) => d.severity !== 'info');
+    if (serious.length > 0) return { exitCode: 2, error: strictError(serious) };
+  }
+  const failOn = policy.failOn ?? parseFailOn(undefined);
+  const failing: Judged[] = [];
+  for (const f of findings) if (f.waivedBy === undefined && (failOn.kinds.has(f.kind) || failOn.verdicts.has(f.code))) failing.push(f);
+  return { exitCode: failing.length > 0 ? 1 : 0, failing };
+}
+
+/** The one `--strict` message: how many, and the first with its place. */
+function strictError(serious: readonly Diagnostic[]): InputError {
+  const first = serious[0]!;
+  const where = first.at.file !== undefined ? `${first.at.file}${first.at.line !== undefined ? `:${first.at.line}` : ''}: ` : '';
+  return new InputError(
+    'STRICT_DIAGNOSTICS',
+    `--strict: ${serious.length} parser diagnostic(s), first: ${where}${first.code} ${first.detail}`,
+    first.at,
+  );
+}
+
+/** The report of a run that `decide` let through; throws the reason it could not verify. */
+export function passedOrThrow(outcome: Outcome): { readonly exitCode: 0 | 1; readonly failing: readonly Judged[] } {
+  if (outcome.exitCode === 2) throw outcome.error;
+  return outcome;
 }
 
 export function waiverFor(waivers: readonly Waiver[], name: string, code: string): Waiver | undefined {
@@ -122,11 +175,15 @@ export interface PolicyOutcome {
   readonly summary: Summary;
 }
 
-/** Applies waivers and `--fail-on` to collected findings; computes the summary and the exit code. */
+/**
+ * Applies waivers, then `decide` (`--strict`, `--fail-on`) to collected findings; computes the
+ * summary. Throws the InputError of `--strict` (exit 2) instead of returning a report.
+ */
 export function applyPolicy(
   results: readonly VerifyResult[],
   pipeline: readonly PipelineFinding[],
-  options: { readonly waivers?: readonly Waiver[]; readonly failOn?: FailOn },
+  diagnostics: readonly Diagnostic[],
+  options: { readonly waivers?: readonly Waiver[]; readonly failOn?: FailOn; readonly strict?: boolean },
 ): PolicyOutcome {
   const waivers = options.waivers ?? [];
   const failOn = options.failOn ?? parseFailOn(undefined);
@@ -143,16 +200,18 @@ export function applyPolicy(
   const byVerdict = new Map<string, number>();
   const byKind = new Map<ResultKind, number>();
   for (const k of KINDS) byKind.set(k, 0);
-  let failing = 0;
   for (const r of finalResults) {
     byVerdict.set(r.verdict, (byVerdict.get(r.verdict) ?? 0) + 1);
     byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
-    if (r.waivedBy === undefined && fails(r.verdict, r.kind, failOn)) failing++;
   }
-  let pipelineFailing = 0;
-  for (const p of finalPipeline) if (p.waivedBy === undefined && fails(p.code, p.kind, failOn)) pipelineFailing++;
+  const judged = function* (): Generator<Judged> {
+    for (const r of finalResults) yield { code: r.verdict, kind: r.kind, waivedBy: r.waivedBy };
+    for (const p of finalPipeline) yield p;
+  };
+  const { exitCode, failing: failingFindings } = passedOrThrow(decide(judged(), diagnostics, { failOn, strict: options.strict ?? false }));
+  const pipelineFailing = failingFindings.filter((f) => isPipelineCode(f.code)).length;
+  const failing = failingFindings.length - pipelineFailing;
 
-  const exitCode: 0 | 1 = failing + pipelineFailing > 0 ? 1 : 0;
   const waived = finalResults.filter((r) => r.waivedBy !== undefined).length;
   const headline =
     exitCode === 0

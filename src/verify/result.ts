@@ -6,7 +6,7 @@
  * channels; `actual`, `expected`, `deviation` and `sentence` are computed from the DLC encoding
  * and the expected grid when read, not stored. Reading them twice gives equal values.
  */
-import { VERDICTS } from '../findings.js';
+import { verdictSentence } from '../findings.js';
 import type {
   Deviation,
   Encoding,
@@ -144,9 +144,10 @@ export class GridResult implements VerifyResult {
     let sentence = j.sentence;
     if (sentence === undefined) {
       const actual = this.actual;
-      sentence =
-        `${VERDICTS[j.verdict].title}: ${j.because ?? ''} (DLC ${gridWords(actual)}; ` +
-        `${fmtSteps(worstSteps(stepDeviation(actual, this.expected)))} step apart).`;
+      sentence = verdictSentence(
+        j.verdict,
+        `${j.because ?? ''} (DLC ${gridWords(actual)}; ${fmtSteps(worstSteps(stepDeviation(actual, this.expected)))} step apart).`,
+      );
     }
     return this.#note === undefined ? sentence : `${sentence.replace(/\.$/, '')}; note: ${this.#note}.`;
   }
