@@ -101,6 +101,15 @@ describeCorpus('check: encodings no one should ship (real tensors, one number ed
   });
 
   const CONVERTED = '/model.22/Split_output_1_converted_UFIXED_POINT_16';
+  it('_converted_ without an encoded source is not compared, and a note says so', () => {
+    const graph = onlyGraph(yolo);
+    const edited = editGraph(yolo, graph.name, (g) => patchTensor(g, '/model.22/Split_output_1', { dtype: 'Float_32', encoding: null }));
+    const report = check([edited]);
+    expect(report.findings.filter((f) => f.tensor === CONVERTED)).toEqual([]);
+    expect(report.coverage.converted).toBe(1);
+    expect(report.notes.join('\n')).toContain(`1 _converted_ tensor(s) without a source tensor of another bitwidth here, not compared: ${CONVERTED}`);
+  });
+
   it.each<[string, Edit, CheckCode]>([
     ['the real one', (e) => e, 'CONVERTED_CONSISTENT'],
     ['scale off by 1%', (e) => ({ ...e, scale: num(e.scale.value * 1.01) }), 'CONVERTED_INCONSISTENT'],

@@ -34,7 +34,7 @@ interface EncodingRuleOutcome {
   readonly converted: number;
   /** Tensors whose layout is read but not checked (block, LPBQ, vector). */
   readonly notChecked: string[];
-  /** `_converted_` tensors whose source tensor is not in the graph. */
+  /** `_converted_` tensors without a source of another bitwidth in the graph (not compared). */
   readonly convertedWithoutSource: string[];
 }
 
@@ -316,7 +316,8 @@ export function checkGraphEncodings(graph: Graph, ctx: EncodingRuleContext): Enc
       if (result !== undefined) {
         converted++;
         findings.push(result);
-      } else if (from === undefined || from.encoding === undefined) {
+      } else {
+        // No source with an encoding, or one of the same bitwidth: nothing to re-express; said in a note.
         convertedWithoutSource.push(t.name);
       }
     }

@@ -68,7 +68,7 @@ export function check(models: readonly DlcModel[], options: CheckOptions = {}): 
         notes.push(`${at}: ${outcome.notChecked.length} encoding(s) of a block/LPBQ/vector layout were not checked: ${outcome.notChecked.slice(0, 5).join(', ')}${outcome.notChecked.length > 5 ? ', …' : ''}`);
       }
       if (outcome.convertedWithoutSource.length > 0) {
-        notes.push(`${at}: ${outcome.convertedWithoutSource.length} _converted_ tensor(s) whose source tensor has no encoding here, not compared: ${outcome.convertedWithoutSource.slice(0, 5).join(', ')}`);
+        notes.push(`${at}: ${outcome.convertedWithoutSource.length} _converted_ tensor(s) without a source tensor of another bitwidth here, not compared: ${outcome.convertedWithoutSource.slice(0, 5).join(', ')}`);
       }
     }
     if (model.metadata.quantizerCommand === null) {

@@ -42,6 +42,10 @@ export interface PartGraph {
   readonly modelIndex: number;
 }
 
+/**
+ * A graph named as one split of an LLM: `ar128_cl2048_2_of_4` (QAIRT/Genie context binaries),
+ * `model_1_of_8` (the benchmark's generated dumps). Groups: prefix, part number, part count.
+ */
 const SPLIT_NAME = /^(.*?)_?(\d+)_of_(\d+)$/;
 
 /** Ordered producer -> consumer pairs of graphs, by the rules above. */
