@@ -9,7 +9,7 @@
 // activations 16-bit per-tensor. Values are float32 and deterministic (a seeded PRNG); one
 // activation in 500 is given a deliberately different range so verify has real findings to report.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { dumpTextGraphLines, dumpTextHeaderLines, resolveWriteOptions } from '../dist/render/dump-text.js';
+import { dumpTextGraphLines, dumpTextHeaderLines, resolveWriteOptions } from '../dist/testing/dump-text.js';
 
 const f32 = Math.fround;
 const AT = Object.freeze({});

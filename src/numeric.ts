@@ -4,8 +4,6 @@
  */
 import type { Precision, PrintedNumber } from './model.js';
 
-export const fround = Math.fround;
-
 /** 2^0 … 2^64, exact. */
 const POWERS_OF_TWO: readonly number[] = Array.from({ length: 65 }, (_, n) => 2 ** n);
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readModel } from '../src/parse/load.js';
 import { openInput } from '../src/io.js';
-import { writeDumpText } from '../src/render/dump-text.js';
+import { writeDumpText } from '../src/testing/dump-text.js';
 import { cli } from './helpers/cli.js';
 import { REPO_ROOT } from './helpers/corpus.js';
 import { copyGraph, editChannels, editGraph, gridOfScale, moved, onlyGraph, patchTensor, perTensor, renameTensor } from './helpers/model-edit.js';

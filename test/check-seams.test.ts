@@ -14,7 +14,7 @@ import { seamPairs, type PartGraph } from '../src/check/seams.js';
 import type { CheckReport, DlcModel, Encoding } from '../src/model.js';
 import { readModel } from '../src/parse/load.js';
 import { inputFromText } from '../src/index.js';
-import { writeDumpText } from '../src/render/dump-text.js';
+import { writeDumpText } from '../src/testing/dump-text.js';
 import { cli } from './helpers/cli.js';
 import { corpusInput, describeCorpus } from './helpers/corpus.js';
 import { copyGraph, editGraph, gridOfScale, moved, onlyGraph, patchTensor, perTensor, renameGraph, renameTensor } from './helpers/model-edit.js';

@@ -11,7 +11,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { check } from '../src/check/index.js';
 import type { DlcModel, Encoding } from '../src/model.js';
 import { readModel } from '../src/parse/load.js';
-import { writeDumpText } from '../src/render/dump-text.js';
+import { writeDumpText } from '../src/testing/dump-text.js';
 import { cli } from './helpers/cli.js';
 import { corpusInput, describeCorpus } from './helpers/corpus.js';
 import { copyGraph, editChannels, editGraph, moved, onlyGraph, patchTensor, plain } from './helpers/model-edit.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyWaivers, parseBaseline, parseWaive } from '../src/verify/baseline.js';
-import { globMatch } from '../src/verify/policy.js';
+import { parseBaseline } from '../src/verify/baseline.js';
+import { applyWaivers, globMatch, parseWaiver } from '../src/verify/waivers.js';
 import { InputError, type DiffChange } from '../src/model.js';
 
 describe('globMatch', () => {
@@ -27,7 +27,7 @@ describe('globMatch', () => {
   });
 });
 
-describe('parseWaive', () => {
+describe('parseWaiver (diff)', () => {
   it.each([
     ['conv1/*', { subject: 'conv1/*' }],
     ['conv1/*:ENCODING_CHANGED', { subject: 'conv1/*', code: 'ENCODING_CHANGED' }],
@@ -35,7 +35,7 @@ describe('parseWaive', () => {
     ['scope/conv1/Relu:0', { subject: 'scope/conv1/Relu:0' }],
     ['scope/conv1/Relu:0:BECAME_FLOAT', { subject: 'scope/conv1/Relu:0', code: 'BECAME_FLOAT' }],
   ] as const)('%s', (value, expected) => {
-    const w = parseWaive(value);
+    const w = parseWaiver(value, 'diff');
     expect({ subject: w.subject, ...(w.code ? { code: w.code } : {}) }).toEqual(expected);
     expect(w.label).toBe(`--waive ${value}`);
   });

@@ -41,7 +41,7 @@ describe('dlcverify diff (saved results)', () => {
     const report = diffModels(readDiffSide(openInput(BEFORE)), readDiffSide(openInput(MOVED)));
     expect(report.changes).toHaveLength(1);
     expect(report.changes[0]!.sentence).toBe(
-      'tensor images moved: min -1 -> -1.023438 (3.00 steps), max 0.9921875 -> 0.96875 (3.00 steps) of the before scale 0.0078125; ' +
+      'tensor images moved: min -1 -> -1.0234375 (3.00 steps), max 0.9921875 -> 0.96875 (3.00 steps) of the before scale 0.0078125; ' +
         'scale x1, offset -128 -> -131; limit 1 step',
     );
     expect(report.changes[0]!.beforeAt).toEqual({ file: 'constructed_info.txt', line: 12 });

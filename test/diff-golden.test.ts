@@ -10,7 +10,7 @@ import { corpusText, describeCorpus } from './helpers/corpus.js';
 import { inputFromText } from '../src/parse/input.js';
 import { readModel } from '../src/parse/load.js';
 import { diffModels } from '../src/verify/diff.js';
-import { parseWaive } from '../src/verify/baseline.js';
+import { parseWaiver } from '../src/verify/waivers.js';
 import { renderReport, type ReportFormat } from '../src/render/index.js';
 import { moveEncoding, removeOp, setConverterVersion, turnFloat } from './fixtures/diff/yolo-variants.js';
 
@@ -29,7 +29,7 @@ describeCorpus('golden reports of a real diff run (yolov8s dump -> constructed v
   const before = readModel(inputFromText('qairt222_yolov8s_int8.txt', text));
   const after = readModel(inputFromText('qairt222_yolov8s_int8.variant.txt', edited));
   // One waived change too, so every format shows how a waiver looks.
-  const report = diffModels(before, after, { waivers: [parseWaive('converter version:METADATA_CHANGED')] });
+  const report = diffModels(before, after, { waivers: [parseWaiver('converter version:METADATA_CHANGED', 'diff')] });
 
   it('is the constructed run: 3 regressions, 1 waived change, 1 info, exit 1', () => {
     expect(report.changes.map((c) => [c.code, c.kind, c.waivedBy !== undefined])).toEqual([

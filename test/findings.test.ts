@@ -10,6 +10,9 @@ import type { ResultKind, VerifyReport } from '../src/model.js';
 import { renderReport } from '../src/render/index.js';
 import { allRows } from '../src/render/common.js';
 import { verifyReport } from './fixtures/render/reports.js';
+import { OUTCOME_VERDICTS, TENSOR_RULES } from '../src/verify/classify.js';
+import { GRID_VERDICTS } from '../src/verify/grid.js';
+import { GRID_RULES } from '../src/verify/rules.js';
 
 /** GitHub's heading slug: lower case, punctuation dropped, spaces to hyphens. */
 function slug(heading: string): string {
@@ -101,5 +104,26 @@ describe('renderers read the table', () => {
     const rows = allRows(verifyReport()).filter((r) => r.section === 'pipeline');
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row.help).toBe(PIPELINE[row.code as keyof typeof PIPELINE].help);
+  });
+});
+
+describe('every verdict has its rule (adding a verdict: its table row, its rule, its schema entry)', () => {
+  const ruled = new Set<string>([
+    ...TENSOR_RULES.map((r) => r.verdict),
+    ...GRID_RULES.map((r) => r.verdict),
+    ...GRID_VERDICTS,
+    ...OUTCOME_VERDICTS,
+  ]);
+
+  it('each verdict of the table is given by a tensor rule, a grid rule, the grid judgement or the match outcome', () => {
+    expect([...ruled].sort()).toEqual(Object.keys(VERDICTS).sort());
+  });
+
+  it('the grid rules are tried in the order the README gives', () => {
+    // "…gets the first verdict of ENCODINGS.md §4 that fits…: `EXACT`, `FLOAT32_ROUNDING`, …"
+    const paragraph = readme.slice(readme.indexOf('gets the first verdict'), readme.indexOf('`EXACT` needs values float32 can hold'));
+    const order = [...paragraph.matchAll(/`([A-Z0-9_]+)`/g)].map((m) => m[1]!);
+    const rules = [...new Set(GRID_RULES.map((r) => r.verdict))];
+    expect(order.filter((v) => rules.includes(v as never))).toEqual(rules);
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JsonArray, JsonObject, JsonReader, jsonPointer, parseJson, type JsonValue } from '../src/parse/json.js';
+import { JsonArray, JsonObject, JsonReader, jsonPointer, parseJson, type JsonValue } from '../src/parse/wire/json.js';
 import { errorOf } from './helpers/errors.js';
 
 const enc = (text: string): Uint8Array => new TextEncoder().encode(text);

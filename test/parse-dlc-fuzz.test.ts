@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { readDlc } from '../src/parse/dlc/index.js';
-import { listEntries } from '../src/parse/dlc/zip.js';
+import { listEntries } from '../src/parse/wire/zip.js';
 import { inputFromBytes } from '../src/parse/input.js';
 import { InputError } from '../src/model.js';
 import { corpusPath, describeCorpus } from './helpers/corpus.js';

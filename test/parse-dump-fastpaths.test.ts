@@ -5,7 +5,7 @@
  * plus the near misses that must fall back.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EncodingFields, readEncodingBody } from '../src/parse/dump/encoding-line.js';
 import { lastCellAfterBlanks, splitTextRow } from '../src/parse/dump/table.js';
 import { parsePrintedNumber } from '../src/parse/dump/numbers.js';
@@ -41,6 +41,22 @@ describe('continuation rows read by one regex', () => {
     );
   });
 
+  // The rows a dump is made of (blank cells of spaces, one text cell, spaces after the last bar):
+  // the fast path must READ every one of them, not decline it to the general path.
+  it('reads every canonical continuation row, as splitTextRow does', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'Z', '0', ':', ' ', '.', '_', '…', '[', ']', ','), minLength: 1, maxLength: 40 }).filter((t) => t.trim() !== '');
+    const spaces = (max: number) => fc.integer({ min: 0, max }).map((n) => ' '.repeat(n));
+    fc.assert(
+      fc.property(fc.array(spaces(12), { maxLength: 9 }), text, spaces(6), spaces(3), (blanks, last, pad, end) => {
+        const line = '|' + blanks.map((b) => `${b}|`).join('') + ` ${last}${pad}|` + end;
+        const fast = lastCellAfterBlanks(line, blanks.length);
+        expect(fast).not.toBeUndefined();
+        expect(fast).toBe(generalLastCell(line, blanks.length));
+      }),
+      { seed: SEED, numRuns: 2000 },
+    );
+  });
+
   it.each([
     ['|     |      | p: 1  |', 2, 'p: 1'],
     ['|     |      | p: 1  |   ', 2, 'p: 1'],
@@ -66,6 +82,19 @@ describe('the canonical 2.x encoding body read by one regex', () => {
 
   it('gives the doubles and precisions the general scanner gives (up to 15 + 15 digits, signs, zeros)', () => {
     const fields = new EncodingFields();
+    // Both paths fill the same fields, so the one-regex path is watched where it runs: every
+    // canonical body must be MATCHED by it (a regex that stopped matching would fall back silently).
+    let canonicalTries = 0;
+    let canonicalMatches = 0;
+    const exec = RegExp.prototype.exec;
+    const spy = vi.spyOn(RegExp.prototype, 'exec').mockImplementation(function (this: RegExp, s: string) {
+      const m = exec.call(this, s);
+      if (this.source.startsWith(' {1,2}bitwidth')) {
+        canonicalTries++;
+        if (m !== null) canonicalMatches++;
+      }
+      return m;
+    });
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 64 }), fixedText, fixedText, fixedText, fixedText, fc.constantFrom(' ', '  '), (bitwidth, min, max, scale, offset, space) => {
         const scaleText = scale.replace('-', '');
@@ -86,6 +115,9 @@ describe('the canonical 2.x encoding body read by one regex', () => {
       }),
       { seed: SEED, numRuns: 3000 },
     );
+    spy.mockRestore();
+    expect(canonicalTries).toBeGreaterThanOrEqual(3000);
+    expect(canonicalMatches).toBe(canonicalTries);
   });
 
   it.each([

@@ -5,7 +5,7 @@ import { InputError, type SourceSet } from '../src/model.js';
 import { detectInput } from '../src/parse/detect.js';
 import { inputFromText } from '../src/parse/input.js';
 import { readSource } from '../src/parse/load.js';
-import { readGraphDefText } from '../src/parse/source/graphdef.js';
+import { readGraphDefText } from '../src/parse/source/tf/graphdef.js';
 import { corpusInput, describeCorpus, REPO_ROOT } from './helpers/corpus.js';
 import { errorOf } from './helpers/errors.js';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { InputError, type SourceEntry, type SourceSet } from '../src/model.js';
 import { inputFromBytes } from '../src/parse/input.js';
 import { readSource } from '../src/parse/load.js';
-import { readGraphDef } from '../src/parse/source/graphdef.js';
+import { readGraphDef } from '../src/parse/source/tf/graphdef.js';
 import { packedInt64, readFields } from '../src/parse/wire/protobuf.js';
 import { corpusInput, corpusPath, describeCorpus } from './helpers/corpus.js';
 

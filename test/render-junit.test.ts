@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { stripInvalidXmlChars } from '../src/render/common.js';
+import { stripInvalidXmlChars } from '../src/render/escape.js';
 import { renderReport } from '../src/render/index.js';
 import { CONTROL_NAME, diffReport, verifyReport, XSS_NAME } from './fixtures/render/reports.js';
 
@@ -67,7 +67,7 @@ describe('junit report', () => {
     const failures = suites.flatMap((s) => s.testcase ?? []).filter((c) => c.failure);
     expect(failures.map((c) => c.failure!.type).sort()).toEqual(['FLOAT_FALLBACK', 'MISSING_IN_DLC', 'REAL_MISMATCH', 'REAL_MISMATCH']);
     const conv = failures.find((c) => c.name === '/model.2/cv1/conv/Conv_output_0')!;
-    expect(conv.failure!['#text']).toContain('closest explanation: ZERO_POINT_NUDGED, still 20.4 steps off');
+    expect(conv.failure!['#text']).toContain('closest explanation: ZERO_POINT_NUDGED, still 20.40 steps off');
   });
 
   it('waived and expected deviations are visible', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderReport } from '../src/render/index.js';
 import { escapeMarkdown, MARKDOWN_MAX_BYTES, renderMarkdownWithLimit } from '../src/render/markdown.js';
-import { utf8Length } from '../src/render/common.js';
+import { utf8Length } from '../src/render/escape.js';
 import { bigVerifyReport, diffReport, PIPE_NAME, verifyReport, XSS_NAME } from './fixtures/render/reports.js';
 
 const quiet = { color: false, verbose: false, fullReportPath: 'out/report.html' } as const;

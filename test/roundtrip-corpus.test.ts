@@ -9,8 +9,8 @@ import { readdirSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { parseDump } from '../src/parse/dump/index.js';
 import { splitLines } from '../src/parse/input.js';
-import { writeDumpCsv } from '../src/render/dump-csv.js';
-import { writeDumpText } from '../src/render/dump-text.js';
+import { writeDumpCsv } from '../src/testing/dump-csv.js';
+import { writeDumpText } from '../src/testing/dump-text.js';
 import { CORPUS_DIR, corpusPresent, corpusText, describeCorpus } from './helpers/corpus.js';
 
 

@@ -1,11 +1,11 @@
 /**
- * The dump writer itself (src/render/dump-text.ts, dump-csv.ts): printf-exact numbers and the
+ * The dump writer itself (src/testing/dump-text.ts, dump-csv.ts): printf-exact numbers and the
  * table rules of DLC-INFO-FORMAT.md §2 (padded cells, same-length lines, continuation rows).
  * The round trip through the real parser is in roundtrip.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { formatFixed, formatSignificant, writeDumpText } from '../src/render/dump-text.js';
-import { csvRecord, writeDumpCsv } from '../src/render/dump-csv.js';
+import { formatFixed, formatSignificant, writeDumpText } from '../src/testing/dump-text.js';
+import { csvRecord, writeDumpCsv } from '../src/testing/dump-csv.js';
 import { parseDump } from '../src/parse/dump/index.js';
 import { splitLines } from '../src/parse/input.js';
 import { buildModel, type ModelSpec } from './helpers/model-builder.js';

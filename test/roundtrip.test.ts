@@ -15,8 +15,8 @@ import type { DlcModel, Encoding, Graph, PrintedNumber, Tensor } from '../src/mo
 import { quantumOf } from '../src/numeric.js';
 import { parseDump } from '../src/parse/dump/index.js';
 import { splitLines } from '../src/parse/input.js';
-import { writeDumpCsv } from '../src/render/dump-csv.js';
-import { writeDumpText, type TextFamily } from '../src/render/dump-text.js';
+import { writeDumpCsv } from '../src/testing/dump-csv.js';
+import { writeDumpText, type TextFamily } from '../src/testing/dump-text.js';
 import { buildModel, type EncSpec, type GraphSpec, type ModelSpec, type OpSpec, type TensorSpec, type WeightSpec } from './helpers/model-builder.js';
 import { FUZZ_SEED, fuzzRuns } from './helpers/mutate.js';
 

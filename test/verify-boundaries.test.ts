@@ -13,7 +13,7 @@ import type { DlcModel, Encoding, FakeQuantInfo, Precision, SourceSet, Verdict }
 import { pow2, printQuantum, ulp32 } from '../src/numeric.js';
 import { verify } from '../src/verify/index.js';
 import { fxpNudge, signedSymmetric } from '../src/verify/math.js';
-import { fmt } from '../src/verify/words.js';
+import { fmt } from '../src/words.js';
 import { dumped, entry, model, op, source, tensor, type EntryInput, type GridInput } from './fixtures/verify/builder.js';
 
 type Field = 'min' | 'max' | 'scale';

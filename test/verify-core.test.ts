@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { fxpNudge, signedSymmetric, tfNudge } from '../src/verify/math.js';
 import { sanitizeName, stripConverterSuffix } from '../src/verify/match.js';
-import { globMatch, parseConfig, parseWaiver } from '../src/verify/policy.js';
+import { parseConfig } from '../src/verify/policy.js';
+import { globMatch, parseWaiver } from '../src/verify/waivers.js';
 import { verify } from '../src/verify/index.js';
 import { InputError } from '../src/model.js';
 import { command, dumped, enc, entry, model, op, source, stored, tensor } from './fixtures/verify/builder.js';
@@ -402,8 +403,11 @@ describe('policy', () => {
   });
 
   it('waiver codes only when the suffix is a known code (names contain colons)', () => {
-    expect(parseWaiver('conv/Relu:0')).toEqual({ text: 'conv/Relu:0', glob: 'conv/Relu:0' });
-    expect(parseWaiver('conv/Relu:0:REAL_MISMATCH')).toMatchObject({ glob: 'conv/Relu:0', code: 'REAL_MISMATCH' });
+    expect(parseWaiver('conv/Relu:0')).toEqual({ subject: 'conv/Relu:0', label: 'conv/Relu:0' });
+    expect(parseWaiver('conv/Relu:0:REAL_MISMATCH')).toMatchObject({ subject: 'conv/Relu:0', code: 'REAL_MISMATCH' });
+    // A diff code is not a verify code, and the other way round.
+    expect(parseWaiver('conv/Relu:0:ENCODING_CHANGED')).toEqual({ subject: 'conv/Relu:0:ENCODING_CHANGED', label: 'conv/Relu:0:ENCODING_CHANGED' });
+    expect(parseWaiver('conv/Relu:0:REAL_MISMATCH', 'diff')).toEqual({ subject: 'conv/Relu:0:REAL_MISMATCH', label: '--waive conv/Relu:0:REAL_MISMATCH' });
   });
 
   it('--fail-on accepts kinds and codes, refuses unknown words', () => {

@@ -8,9 +8,9 @@
 import type { CheckCode, CheckFinding, Encoding, Graph, GraphRef, Tensor, TensorEncoding } from '../model.js';
 import { CHECKS } from '../findings.js';
 import { printQuantum, roundHalfAway, ulp32 } from '../numeric.js';
-import { gridOf, sameValue, sameValueTolerance } from '../verify/diff-tensors.js';
+import { sameValue, sameValueTolerance } from '../verify/diff-tensors.js';
 import { levels } from '../verify/math.js';
-import { fmt } from '../verify/words.js';
+import { fmt, toGridNumbers } from '../words.js';
 
 export const THRESHOLDS = {
   /** |min| or |max| at or above this is not a range anyone calibrated (float32 max is 3.4e38). */
@@ -69,7 +69,7 @@ function finding(
     tensor: t.name,
     ...(worst.channel.channel !== undefined ? { channel: worst.channel.channel } : {}),
     where: ctx.where,
-    actual: gridOf(worst.channel),
+    actual: toGridNumbers(worst.channel),
     ...(worst.numbers ? { numbers: worst.numbers } : {}),
     sentence: `${count}${t.role === 'param' ? 'weight' : 'tensor'} ${t.name}${worstLabel}: ${worst.detail}; ${action}`,
     at: worst.channel.at.file !== undefined ? worst.channel.at : t.at,
@@ -240,7 +240,7 @@ function checkConverted(t: Tensor, from: Tensor, ctx: EncodingRuleContext): Chec
       tensor: t.name,
       where: ctx.where,
       expected,
-      actual: gridOf(to),
+      actual: toGridNumbers(to),
       sentence: `${t.name} re-expresses ${from.name} (${src.bitwidth}-bit) at ${to.bitwidth} bits: min/max copied, scale ${up ? '/' : '×'} ${factor}, offset ${fmt(srcOffset)} -> ${fmt(expectedOffset)}`,
       at: to.at,
       relatedAt: src.at,
@@ -257,7 +257,7 @@ function checkConverted(t: Tensor, from: Tensor, ctx: EncodingRuleContext): Chec
     tensor: t.name,
     where: ctx.where,
     expected,
-    actual: gridOf(to),
+    actual: toGridNumbers(to),
     deviation: {
       minSteps: Math.abs(to.min.value - src.min.value) / Math.abs(to.scale.value),
       maxSteps: Math.abs(to.max.value - src.max.value) / Math.abs(to.scale.value),

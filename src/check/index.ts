@@ -8,7 +8,8 @@ import { InputError, type CheckFinding, type CheckReport, type DlcModel, type In
 import { checkGraphEncodings } from './encodings.js';
 import { checkSeams, parseSeam, type PartGraph } from './seams.js';
 import { checkSharedWeights } from './shared.js';
-import { decide, globMatch, parseFailOn, parseWaiver, passedOrThrow, waiverFor, type ToleranceOverride } from '../verify/policy.js';
+import { decide, parseFailOn, passedOrThrow, type ToleranceOverride } from '../verify/policy.js';
+import { globMatch, parseWaiver, waiverFor } from '../verify/waivers.js';
 
 /** Shared with verify and diff reports (schema/report.schema.json). */
 export const CHECK_SCHEMA_VERSION = '1.0.0';
@@ -33,7 +34,7 @@ const KINDS: readonly ResultKind[] = ['ok', 'info', 'warn', 'fail'];
 export function check(models: readonly DlcModel[], options: CheckOptions = {}): CheckReport {
   // Every user rule first: a bad one is a usage error before any work.
   const mappings = (options.seams ?? []).map(parseSeam);
-  const waivers = (options.waivers ?? []).map(parseWaiver);
+  const waivers = (options.waivers ?? []).map((w) => parseWaiver(w, 'check'));
   const failOn = parseFailOn(options.failOn);
   const tolerances = options.tolerances ?? [];
   const extraTolerance = (tensor: string): number =>
@@ -109,8 +110,8 @@ export function check(models: readonly DlcModel[], options: CheckOptions = {}): 
 
   // Policy, once, before anything is written: waivers, then `decide` (--strict, --fail-on).
   const final = findings.map((f) => {
-    const w = waiverFor(waivers, f.tensor, f.code);
-    return w ? { ...f, waivedBy: w.text } : f;
+    const w = waiverFor(waivers, { subject: f.tensor, code: f.code, graph: f.where.graph });
+    return w ? { ...f, waivedBy: w.label } : f;
   });
   const diagnostics = models.flatMap((m) => m.diagnostics);
   const { exitCode, failing: failingFindings } = passedOrThrow(decide(final, diagnostics, { failOn, strict: options.strict ?? false }));

@@ -16,8 +16,8 @@
  */
 import { InputError, type CheckFinding, type Encoding, type Graph, type GraphRef, type InputRef, type Location, type SeamPair, type Tensor, type TensorEncoding } from '../model.js';
 import { CHECKS } from '../findings.js';
-import { gridOf, sameValue } from '../verify/diff-tensors.js';
-import { fmt, fmtSteps } from '../verify/words.js';
+import { sameValue } from '../verify/diff-tensors.js';
+import { fmt, fmtSteps, toGridNumbers } from '../words.js';
 
 interface SeamMapping {
   readonly text: string;
@@ -260,8 +260,8 @@ function compareSeam(
       code: 'SEAM_DTYPE_MISMATCH',
       kind: CHECKS.SEAM_DTYPE_MISMATCH.kind,
       ...base,
-      ...(pe?.channels[0] ? { expected: gridOf(pe.channels[0]) } : {}),
-      ...(ce?.channels[0] ? { actual: gridOf(ce.channels[0]) } : {}),
+      ...(pe?.channels[0] ? { expected: toGridNumbers(pe.channels[0]) } : {}),
+      ...(ce?.channels[0] ? { actual: toGridNumbers(ce.channels[0]) } : {}),
       sentence: `${from} is ${pQuant ? `quantized (${out.dtype ?? `${e0?.bitwidth}-bit`})` : `float (${out.dtype ?? 'no encoding'})`} and ${to} is ${cQuant ? `quantized (${inp.dtype ?? `${e0?.bitwidth}-bit`})` : `float (${inp.dtype ?? 'no encoding'})`}: a ${pQuant ? 'dequantize' : 'quantize'} at every inference; quantize both parts the same way for this tensor`,
     };
   }
@@ -279,8 +279,8 @@ function compareSeam(
         kind: CHECKS[code].kind,
         ...base,
         ...(perChannel && c.channel !== undefined ? { channel: c.channel } : {}),
-        expected: gridOf(p),
-        actual: gridOf(c),
+        expected: toGridNumbers(p),
+        actual: toGridNumbers(c),
         deviation: {
           minSteps: worst.minSteps,
           maxSteps: worst.maxSteps,
@@ -300,8 +300,8 @@ function compareSeam(
       code: 'SEAM_DTYPE_MISMATCH',
       kind: CHECKS.SEAM_DTYPE_MISMATCH.kind,
       ...base,
-      ...(pe?.channels[0] ? { expected: gridOf(pe.channels[0]) } : {}),
-      ...(ce?.channels[0] ? { actual: gridOf(ce.channels[0]) } : {}),
+      ...(pe?.channels[0] ? { expected: toGridNumbers(pe.channels[0]) } : {}),
+      ...(ce?.channels[0] ? { actual: toGridNumbers(ce.channels[0]) } : {}),
       sentence: `${from} is stored as ${out.dtype} and ${to} as ${inp.dtype}: a conversion at every inference; convert both parts with the same data type for this tensor`,
     };
   }
@@ -310,8 +310,8 @@ function compareSeam(
     code: 'SEAM_MATCH',
     kind: CHECKS.SEAM_MATCH.kind,
     ...base,
-    ...(pe?.channels[0] ? { expected: gridOf(pe.channels[0]) } : {}),
-    ...(e0 ? { actual: gridOf(e0) } : {}),
+    ...(pe?.channels[0] ? { expected: toGridNumbers(pe.channels[0]) } : {}),
+    ...(e0 ? { actual: toGridNumbers(e0) } : {}),
     sentence: `${from} feeds ${to}: ${e0 ? `same ${e0.bitwidth}-bit encoding` : `both ${inp.dtype ?? 'unquantized'}`}${inp.dims ? `, dimensions ${dimsText(inp.dims)}` : ''}`,
   };
 }

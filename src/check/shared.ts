@@ -9,8 +9,8 @@
  */
 import type { CheckFinding, Encoding, GraphRef, Tensor } from '../model.js';
 import { CHECKS } from '../findings.js';
-import { gridOf, sameValue } from '../verify/diff-tensors.js';
-import { fmt, fmtSteps } from '../verify/words.js';
+import { sameValue } from '../verify/diff-tensors.js';
+import { fmt, fmtSteps, toGridNumbers } from '../words.js';
 import type { PartGraph } from './seams.js';
 
 interface SharedOutcome {
@@ -135,7 +135,7 @@ export function checkSharedWeights(graphs: readonly PartGraph[], models: number,
         ...(move && perChannel && move.first.channel !== undefined ? { channel: move.first.channel } : {}),
         where: first.part.ref,
         related: [other.part.ref],
-        ...(move ? { expected: gridOf(move.first), actual: gridOf(move.other) } : {}),
+        ...(move ? { expected: toGridNumbers(move.first), actual: toGridNumbers(move.other) } : {}),
         ...(move
           ? {
               deviation: {
@@ -163,7 +163,7 @@ export function checkSharedWeights(graphs: readonly PartGraph[], models: number,
         tensor: name,
         where: first.part.ref,
         related: list.slice(1).map((h) => h.part.ref),
-        ...(e0 ? { actual: gridOf(e0) } : {}),
+        ...(e0 ? { actual: toGridNumbers(e0) } : {}),
         sentence: `shared weight ${name} is identical in ${list.length} graphs (${list.map((h) => label(h.part.ref, models)).join(', ')})${e0 ? `: ${describe(first.tensor)}` : ''}`,
         at: e0?.at ?? first.tensor.at,
       });

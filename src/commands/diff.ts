@@ -10,7 +10,8 @@ import { InputError, type DlcModel, type InputFile } from '../model.js';
 import { detectInput } from '../parse/detect.js';
 import { readModel } from '../parse/load.js';
 import { isSavedResult, modelFromSavedResult } from '../parse/result-json.js';
-import { parseBaseline, parseWaive, type Waiver } from '../verify/baseline.js';
+import { parseBaseline } from '../verify/baseline.js';
+import { parseWaiver, type Waiver } from '../verify/waivers.js';
 import { diffModels } from '../verify/diff.js';
 
 export interface DiffOptions extends CommonOptions {
@@ -48,7 +49,7 @@ export function readDiffSide(input: InputFile): DlcModel {
 export async function runDiff(options: DiffOptions, io: CliIo): Promise<number> {
   // Usage problems first, before any reading.
   checkWritable('diff', options, REPORT_FORMATS, true);
-  const waivers: Waiver[] = options.waive.map(parseWaive);
+  const waivers: Waiver[] = options.waive.map((text) => parseWaiver(text, 'diff'));
   let maxEncodingSteps: number | undefined;
   if (options.baseline !== undefined) {
     const input = io.openInput(options.baseline);

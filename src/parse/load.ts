@@ -6,7 +6,7 @@ import { detectInput, EXPECTED_DLC_SIDE, EXPECTED_SOURCE_SIDE, type InputKind } 
 import { parseDump } from './dump/index.js';
 import { readDlc } from './dlc/index.js';
 import { readQnnNetJson } from './qnn/net-json.js';
-import { readGraphDef, readGraphDefText } from './source/graphdef.js';
+import { readGraphDef, readGraphDefText } from './source/tf/graphdef.js';
 import { readJsonSource, readRangeCsv } from './source/index.js';
 
 function describe(kind: InputKind): string {

@@ -8,7 +8,15 @@ import { DIAGNOSTICS } from '../findings.js';
 import type { GridNumbers, Location, Report } from '../model.js';
 import type { RenderOptions } from './index.js';
 import { chunked } from './chunks.js';
-import { allRows, numberText, sideLabels, STATUS_LABEL, stripInvalidXmlChars, visibleRows, type Row } from './common.js';
+import {
+  allRows,
+  numberText,
+  sideLabels,
+  STATUS_LABEL,
+  visibleRows,
+  type Row,
+} from './common.js';
+import { stripInvalidXmlChars } from './escape.js';
 
 type Cell = string | number | undefined;
 

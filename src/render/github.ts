@@ -7,7 +7,16 @@
  */
 import type { Report } from '../model.js';
 import type { RenderOptions } from './index.js';
-import { allRows, countRows, countsLine, messageText, plural, relativeTo, stripInvalidXmlChars, type Row } from './common.js';
+import {
+  allRows,
+  countRows,
+  countsLine,
+  messageText,
+  plural,
+  relativeTo,
+  type Row,
+} from './common.js';
+import { stripInvalidXmlChars } from './escape.js';
 
 /** Per step and per level, GitHub shows at most this many annotations. */
 export const GITHUB_MAX_ANNOTATIONS = 10;

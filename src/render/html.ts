@@ -8,7 +8,7 @@
  * Every name is user data: HTML-escaped in the markup, and `\u`-escaped in the JSON that the
  * script reads (so `</script>`, `<!--` and U+2028 inside a name cannot end or break the script).
  */
-import { DIAGNOSTICS } from '../findings.js';
+import { diagnosticSentence } from '../findings.js';
 import type { Report } from '../model.js';
 import type { RenderOptions } from './index.js';
 import { chunked } from './chunks.js';
@@ -17,10 +17,8 @@ import {
   compareText,
   countOf,
   countRows,
-  escapeHtml,
   gridText,
   hypothesisText,
-  jsonForScript,
   locationText,
   numberText,
   reportTitle,
@@ -28,7 +26,6 @@ import {
   STATUS_LABEL,
   STATUS_ORDER,
   statusNoun,
-  stepsText,
   subjectText,
   tagText,
   verdictWord,
@@ -38,6 +35,8 @@ import {
   type Status,
   sideLabels,
 } from './common.js';
+import { escapeHtml, jsonForScript } from './escape.js';
+import { fmtSteps } from '../words.js';
 
 /** Above this many tensors the chart draws one bar per bucket of neighbours (their maximum). */
 export const CHART_MAX_BARS = 1500;
@@ -83,7 +82,7 @@ function chartBars(rows: readonly Row[]): { bars: Bar[]; plotted: number; perBar
     let worst = bucket[0]!;
     for (const r of bucket) if (r.deviationSteps! > worst.deviationSteps!) worst = r;
     const status = bucket.some((r) => r.status === 'fail') ? 'fail' : worst.status;
-    const what = `${subjectText(worst)}: ${stepsText(worst.deviationSteps!)} steps (${worst.code}, ${STATUS_LABEL[worst.status]})`;
+    const what = `${subjectText(worst)}: ${fmtSteps(worst.deviationSteps!)} steps (${worst.code}, ${STATUS_LABEL[worst.status]})`;
     const label = perBar === 1 ? what : `${bucket.length} tensors from ${subjectText(bucket[0]!)}; largest ${what}`;
     bars.push({ steps: worst.deviationSteps!, status, label });
   }
@@ -146,7 +145,7 @@ function columns(report: Report): Column[] {
     { head: verify ? 'Tensor' : 'Subject', cell: (r) => r.subject, key: (r) => r.subject },
     { head: 'Ch', cell: (r) => (r.channel !== undefined ? String(r.channel) : ''), key: (r) => r.channel ?? null },
     { head: report.kind === 'verify' ? 'Verdict' : report.kind === 'diff' ? 'Change' : 'Finding', cell: (r) => r.code, key: (r) => r.code },
-    { head: 'Steps', cell: (r) => (r.deviationSteps !== undefined ? stepsText(r.deviationSteps) : ''), key: (r) => r.deviationSteps ?? null },
+    { head: 'Steps', cell: (r) => (r.deviationSteps !== undefined ? fmtSteps(r.deviationSteps) : ''), key: (r) => r.deviationSteps ?? null },
     { head: before!, cell: (r) => gridText(r.expected) },
     { head: after!, cell: (r) => gridText(r.actual) },
     {
@@ -307,7 +306,7 @@ function* htmlParts(report: Report, options: RenderOptions): Generator<string> {
     ...report.diagnostics.map(
       (d) =>
         `<li><code>${escapeHtml(d.code)}</code> (${escapeHtml(d.severity)}${d.at.file !== undefined || d.at.line !== undefined ? `, ${escapeHtml(locationText(d.at))}` : ''}): ` +
-        `${escapeHtml(DIAGNOSTICS[d.code].title)}: ${escapeHtml(d.detail)}</li>`,
+        `${escapeHtml(diagnosticSentence(d.code, d.detail))}</li>`,
     ),
   ];
   const coverage =

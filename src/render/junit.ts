@@ -5,7 +5,7 @@
  * their verdict in `<properties>` and `<system-out>`. No timestamp, hostname or duration: the same
  * report gives the same bytes.
  */
-import { DIAGNOSTICS } from '../findings.js';
+import { diagnosticSentence } from '../findings.js';
 import type { Report } from '../model.js';
 import type { RenderOptions } from './index.js';
 import { chunked } from './chunks.js';
@@ -14,8 +14,6 @@ import {
   compareText,
   countRows,
   countsLine,
-  escapeXml,
-  escapeXmlText,
   gridText,
   hypothesisText,
   locationText,
@@ -24,12 +22,13 @@ import {
   sideLabels,
   reportTitle,
   STATUS_LABEL,
-  stepsText,
   subjectText,
   tagText,
   visibleRows,
   type Row,
 } from './common.js';
+import { escapeXml, escapeXmlText } from './escape.js';
+import { fmtSteps } from '../words.js';
 
 interface Suite {
   readonly name: string;
@@ -58,8 +57,8 @@ function deviationText(row: Row): string {
   const d = row.deviation;
   if (d === undefined) return '';
   const parts: string[] = [];
-  if (d.minSteps !== undefined) parts.push(`min ${stepsText(d.minSteps)} steps`);
-  if (d.maxSteps !== undefined) parts.push(`max ${stepsText(d.maxSteps)} steps`);
+  if (d.minSteps !== undefined) parts.push(`min ${fmtSteps(d.minSteps)} steps`);
+  if (d.maxSteps !== undefined) parts.push(`max ${fmtSteps(d.maxSteps)} steps`);
   if (d.scaleRatio !== undefined) parts.push(`scale ratio ${numberText(d.scaleRatio)}`);
   if (d.offsetDelta !== undefined) parts.push(`offset ${numberText(d.offsetDelta)}`);
   return parts.join(', ');
@@ -164,7 +163,7 @@ function* junitLines(report: Report, options: RenderOptions): Generator<string> 
     report.summary.headline,
     countsLine(report, countRows(rows)),
     ...report.notes.map((n) => `note: ${n}`),
-    ...report.diagnostics.map((d) => `${d.code} (${d.severity}, ${locationText(d.at)}): ${DIAGNOSTICS[d.code].title}: ${d.detail}`),
+    ...report.diagnostics.map((d) => `${d.code} (${d.severity}, ${locationText(d.at)}): ${diagnosticSentence(d.code, d.detail)}`),
     ...(report.kind === 'diff' && report.opListDiff.trim() !== '' ? ['op list diff:', report.opListDiff.replace(/\n$/, '')] : []),
   ];
   out.push(

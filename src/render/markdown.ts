@@ -3,14 +3,13 @@
  * counts, the failures, expected deviations folded away. GitHub rejects a step summary over 1 MiB,
  * so rows stop before that with an explicit truncation line naming what was left out.
  */
-import { DIAGNOSTICS } from '../findings.js';
+import { diagnosticSentence } from '../findings.js';
 import type { Report } from '../model.js';
 import type { RenderOptions } from './index.js';
 import {
   allRows,
   countOf,
   countRows,
-  escapeHtml,
   gridText,
   hypothesisText,
   locationText,
@@ -18,16 +17,15 @@ import {
   sortedEntries,
   STATUS_LABEL,
   STATUS_ORDER,
-  stepsText,
-  stripInvalidXmlChars,
   subjectText,
   tagText,
-  utf8Length,
   verdictWord,
   visibleRows,
   type Row,
   type Status,
 } from './common.js';
+import { escapeHtml, stripInvalidXmlChars, utf8Length } from './escape.js';
+import { fmtSteps } from '../words.js';
 
 /** GitHub's step summary limit is 1 MiB; keep a margin for what the workflow itself appends. */
 export const MARKDOWN_MAX_BYTES = 1024 * 1024 - 16 * 1024;
@@ -120,7 +118,7 @@ function cell(text: string): string {
 }
 
 function stepsCell(row: Row): string {
-  return row.deviationSteps !== undefined ? stepsText(row.deviationSteps) : '';
+  return row.deviationSteps !== undefined ? fmtSteps(row.deviationSteps) : '';
 }
 
 function detailCell(row: Row): string {
@@ -255,7 +253,7 @@ export function renderMarkdownWithLimit(report: Report, options: RenderOptions, 
     ...report.diagnostics.map(
       (d) =>
         `${escapeMarkdown(d.code)} (${d.severity}${d.at.line !== undefined || d.at.file ? `, ${escapeMarkdown(locationText(d.at))}` : ''}): ` +
-        `${escapeMarkdown(DIAGNOSTICS[d.code].title)}: ${escapeMarkdown(d.detail)}`,
+        escapeMarkdown(diagnosticSentence(d.code, d.detail)),
     ),
   ];
   if (notes.length > 0) {

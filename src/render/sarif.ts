@@ -4,11 +4,26 @@
  * with a fingerprint that survives line moves (graph + tensor + channel + code, hashed).
  * Waived rows are results with an external suppression; expected deviations are notes.
  */
-import { CHECKS, DIAGNOSTICS, DIFF, PIPELINE, VERDICTS } from '../findings.js';
+import { CHECKS, DIFF, PIPELINE, VERDICTS, diagnosticSentence } from '../findings.js';
 import type { Location, Report, ResultKind } from '../model.js';
 import type { RenderOptions } from './index.js';
 import { VERSION } from '../version.js';
-import { allRows, countOf, countRows, fnv1a64, gridText, messageText, primaryFile, relativeTo, reportInputs, sideLabels, STATUS_LABEL, STATUS_ORDER, visibleRows, type Row } from './common.js';
+import {
+  allRows,
+  countOf,
+  countRows,
+  gridText,
+  messageText,
+  primaryFile,
+  relativeTo,
+  reportInputs,
+  sideLabels,
+  STATUS_LABEL,
+  STATUS_ORDER,
+  visibleRows,
+  type Row,
+} from './common.js';
+import { fnv1a64 } from './escape.js';
 
 type Level = 'error' | 'warning' | 'note' | 'none';
 
@@ -144,7 +159,7 @@ export function renderSarif(report: Report, options: RenderOptions): string {
       return {
         descriptor: { id: d.code },
         level: d.severity === 'info' ? 'note' : d.severity,
-        message: { text: `${DIAGNOSTICS[d.code].title}: ${d.detail}` },
+        message: { text: diagnosticSentence(d.code, d.detail) },
         ...(phys !== undefined ? { locations: [{ physicalLocation: phys }] } : {}),
       };
     }),

@@ -7,7 +7,7 @@ import { CHECKS } from '../findings.js';
 import type { CheckFinding, CheckReport } from '../model.js';
 import type { RenderOptions } from './index.js';
 import { boxTableLines, wrapText } from './box-table.js';
-import { stepsText } from './common.js';
+import { fmtSteps } from '../words.js';
 
 const RED = '\u001b[31m';
 const YELLOW = '\u001b[33m';
@@ -29,7 +29,7 @@ function statusLabel(f: CheckFinding): string {
 function stepsCell(f: CheckFinding): string {
   const d = f.deviation;
   if (!d || d.minSteps === undefined || d.maxSteps === undefined) return '';
-  return stepsText(Math.max(d.minSteps, d.maxSteps));
+  return fmtSteps(Math.max(d.minSteps, d.maxSteps));
 }
 
 function graphLabel(file: string, graph: string, models: number): string {

@@ -18,38 +18,16 @@
  * fails the run. Parsing the text is pure; the command reads the file.
  */
 import { DIFF } from '../findings.js';
-import { InputError, type DiffChange, type DiffCode } from '../model.js';
-import { globMatch } from './policy.js';
-
-export interface Waiver {
-  readonly subject: string;
-  readonly code?: DiffCode;
-  readonly graph?: string;
-  /** What `waivedBy` says on a change it matched: the reason, and where the waiver came from. */
-  readonly label: string;
-}
+import { InputError, type DiffCode } from '../model.js';
+import type { Waiver } from './waivers.js';
 
 export interface Baseline {
   readonly waivers: readonly Waiver[];
   readonly maxEncodingSteps?: number;
 }
 
-export function isDiffCode(name: string): name is DiffCode {
+function isDiffCode(name: string): name is DiffCode {
   return Object.prototype.hasOwnProperty.call(DIFF, name);
-}
-
-/**
- * `--waive GLOB[:CODE]`. Tensor names contain colons (`conv1/Relu:0`), so the text after the last
- * colon is a code only when it is one of the DiffCodes; otherwise the whole value is the glob.
- */
-export function parseWaive(value: string): Waiver {
-  const colon = value.lastIndexOf(':');
-  const tail = colon >= 0 ? value.slice(colon + 1) : '';
-  if (colon > 0 && isDiffCode(tail)) {
-    return { subject: value.slice(0, colon), code: tail, label: `--waive ${value}` };
-  }
-  if (value.length === 0) throw new InputError('USAGE', '--waive needs GLOB[:CODE], got an empty value');
-  return { subject: value, label: `--waive ${value}` };
 }
 
 const TOP_KEYS = new Set(['$schema', 'version', 'maxEncodingSteps', 'accept']);
@@ -107,28 +85,4 @@ export function parseBaseline(text: string, file: string): Baseline {
     };
   });
   return { waivers, ...(maxEncodingSteps !== undefined ? { maxEncodingSteps } : {}) };
-}
-
-function matches(w: Waiver, c: DiffChange): boolean {
-  if (w.code !== undefined && w.code !== c.code) return false;
-  if (w.graph !== undefined && !globMatch(w.graph, c.graph ?? '')) return false;
-  return globMatch(w.subject, c.subject);
-}
-
-/**
- * Marks every change a waiver matches (the first matching waiver names itself in `waivedBy`).
- * Returns the waivers that matched nothing: a stale baseline entry is worth a note.
- */
-export function applyWaivers(
-  changes: readonly DiffChange[],
-  waivers: readonly Waiver[],
-): { changes: DiffChange[]; unused: Waiver[] } {
-  const used = new Set<Waiver>();
-  const out = changes.map((c) => {
-    const w = waivers.find((x) => matches(x, c));
-    if (!w) return c;
-    used.add(w);
-    return { ...c, waivedBy: w.label };
-  });
-  return { changes: out, unused: waivers.filter((w) => !used.has(w)) };
 }

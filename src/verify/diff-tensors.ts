@@ -8,8 +8,9 @@
  * own dump reports nothing). Beyond it, the move is measured in steps of the BEFORE grid
  * (|Δmin| / scale_before, |Δmax| / scale_before): the unit in which a release gate can set a limit.
  */
-import type { DiffChange, DumpFamily, Encoding, GridNumbers, Graph, PrintedNumber, Tensor, TensorEncoding } from '../model.js';
+import type { DiffChange, DumpFamily, Encoding, Graph, PrintedNumber, Tensor, TensorEncoding } from '../model.js';
 import { printQuantum, ulp32 } from '../numeric.js';
+import { fmt, fmtSteps, toGridNumbers } from '../words.js';
 
 export interface TensorDiffOptions {
   /** An encoding whose min or max moved more than this many before-steps is a regression. */
@@ -82,24 +83,6 @@ function bitwidthOf(t: Tensor): number | undefined {
   if (first) return first.bitwidth;
   const m = t.dtype !== undefined ? QUANTIZED_DTYPE.exec(t.dtype) : null;
   return m ? Number(m[1]) : undefined;
-}
-
-export function gridOf(e: Encoding): GridNumbers {
-  return { bitwidth: e.bitwidth, min: e.min.value, max: e.max.value, scale: e.scale.value, offset: e.offset.value };
-}
-
-/** A step count for sentences: 3.00, 0.50, 2.4e-7. */
-export function formatSteps(steps: number): string {
-  if (!Number.isFinite(steps)) return String(steps);
-  if (steps === 0) return '0';
-  return steps >= 0.01 ? steps.toFixed(2) : steps.toExponential(1);
-}
-
-/** A stored number for sentences: enough digits to see a one-step move at 16 bits. */
-export function formatNumber(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  if (Number.isInteger(n)) return String(n);
-  return String(Number(n.toPrecision(7)));
 }
 
 interface ChannelComparison {
@@ -200,7 +183,7 @@ function describeTensor(t: Tensor): string {
     const e0 = t.encoding.channels[0];
     parts.push(
       e0
-        ? `${layoutLabel(t.encoding)} ${e0.bitwidth}-bit min ${formatNumber(e0.min.value)} max ${formatNumber(e0.max.value)}`
+        ? `${layoutLabel(t.encoding)} ${e0.bitwidth}-bit min ${fmt(e0.min.value)} max ${fmt(e0.max.value)}`
         : layoutLabel(t.encoding),
     );
   }
@@ -228,7 +211,7 @@ export function diffTensors(before: Graph, after: Graph, ops: OpChanges, options
           kind: 'regression',
           graph,
           subject: name,
-          before: gridOf(b.encoding.channels[0]!),
+          before: toGridNumbers(b.encoding.channels[0]!),
           after: 'no encoding',
           sentence: `tensor ${name} had a ${b.encoding.channels[0]!.bitwidth}-bit encoding and the after side (a saved list of ${after.tensors.size} encodings) has none for it: float or removed`,
           beforeAt: b.encoding.channels[0]!.at,
@@ -282,7 +265,7 @@ export function diffTensors(before: Graph, after: Graph, ops: OpChanges, options
           graph,
           subject: name,
           before: 'no encoding',
-          after: gridOf(a.encoding.channels[0]!),
+          after: toGridNumbers(a.encoding.channels[0]!),
           sentence: `tensor ${name} has a ${a.encoding.channels[0]!.bitwidth}-bit encoding and the before side (a saved list of ${before.tensors.size} encodings) had none for it: was float or new`,
           afterAt: a.encoding.channels[0]!.at,
         });
@@ -340,7 +323,7 @@ function compareTensor(
       code: 'BECAME_FLOAT',
       kind: 'regression',
       ...where,
-      before: b.encoding?.channels[0] ? gridOf(b.encoding.channels[0]) : (b.dtype ?? 'quantized'),
+      before: b.encoding?.channels[0] ? toGridNumbers(b.encoding.channels[0]) : (b.dtype ?? 'quantized'),
       after: a.dtype ?? 'no encoding',
       sentence: `tensor ${name} was ${b.dtype ?? 'quantized'}${bw !== undefined ? ` (${bw}-bit grid)` : ''} and is now ${a.dtype ?? 'without encoding'}: it runs in float`,
     });
@@ -353,9 +336,9 @@ function compareTensor(
       kind: 'change',
       ...where,
       before: b.dtype ?? 'no encoding',
-      after: e0 ? gridOf(e0) : (a.dtype ?? 'quantized'),
+      after: e0 ? toGridNumbers(e0) : (a.dtype ?? 'quantized'),
       sentence: `tensor ${name} was ${b.dtype ?? 'without encoding'} and is now ${a.dtype ?? 'quantized'}${
-        e0 ? ` (${e0.bitwidth}-bit, min ${formatNumber(e0.min.value)}, max ${formatNumber(e0.max.value)})` : ''
+        e0 ? ` (${e0.bitwidth}-bit, min ${fmt(e0.min.value)}, max ${fmt(e0.max.value)})` : ''
       }`,
     });
     return out;
@@ -371,12 +354,12 @@ function compareTensor(
       code: 'BITWIDTH_CHANGED',
       kind: aBits < bBits ? 'regression' : 'change',
       ...where,
-      before: e0b ? gridOf(e0b) : (b.dtype ?? `${bBits}-bit`),
-      after: e0a ? gridOf(e0a) : (a.dtype ?? `${aBits}-bit`),
+      before: e0b ? toGridNumbers(e0b) : (b.dtype ?? `${bBits}-bit`),
+      after: e0a ? toGridNumbers(e0a) : (a.dtype ?? `${aBits}-bit`),
       ...(range ? { deviation: { minSteps: range.minSteps, maxSteps: range.maxSteps, scaleRatio: range.scaleRatio } } : {}),
       sentence:
         `tensor ${name} went from ${bBits} to ${aBits} bits (steps ${aBits < bBits ? `${2 ** (bBits - aBits)} times coarser` : `${2 ** (aBits - bBits)} times finer`})` +
-        (range ? `; min moved ${formatSteps(range.minSteps)} and max ${formatSteps(range.maxSteps)} steps of the ${bBits}-bit grid` : ''),
+        (range ? `; min moved ${fmtSteps(range.minSteps)} and max ${fmtSteps(range.maxSteps)} steps of the ${bBits}-bit grid` : ''),
     });
     return out;
   }
@@ -441,8 +424,8 @@ function compareTensor(
       ...(perChannel && worst.channel !== undefined ? { channel: worst.channel } : {}),
       beforeAt: worst.before.at,
       afterAt: worst.after.at,
-      before: gridOf(worst.before),
-      after: gridOf(worst.after),
+      before: toGridNumbers(worst.before),
+      after: toGridNumbers(worst.after),
       deviation: {
         minSteps: worst.minSteps,
         maxSteps: worst.maxSteps,
@@ -452,11 +435,11 @@ function compareTensor(
       sentence:
         `${perChannel ? `${moved.length} of ${pairs.length} channels of ` : ''}tensor ${name} moved` +
         `${perChannel && worst.channel !== undefined ? ` (worst channel ${worst.channel})` : ''}: ` +
-        `min ${formatNumber(worst.before.min.value)} -> ${formatNumber(worst.after.min.value)} (${formatSteps(worst.minSteps)} steps), ` +
-        `max ${formatNumber(worst.before.max.value)} -> ${formatNumber(worst.after.max.value)} (${formatSteps(worst.maxSteps)} steps) ` +
-        `of the before scale ${formatNumber(worst.before.scale.value)}; scale x${formatNumber(worst.scaleRatio)}, ` +
+        `min ${fmt(worst.before.min.value)} -> ${fmt(worst.after.min.value)} (${fmtSteps(worst.minSteps)} steps), ` +
+        `max ${fmt(worst.before.max.value)} -> ${fmt(worst.after.max.value)} (${fmtSteps(worst.maxSteps)} steps) ` +
+        `of the before scale ${fmt(worst.before.scale.value)}; scale x${fmt(worst.scaleRatio)}, ` +
         `offset ${Math.round(worst.before.offset.value)} -> ${Math.round(worst.after.offset.value)}; ` +
-        `limit ${formatNumber(options.maxEncodingSteps)} step${options.maxEncodingSteps === 1 ? '' : 's'}${partialNote}`,
+        `limit ${fmt(options.maxEncodingSteps)} step${options.maxEncodingSteps === 1 ? '' : 's'}${partialNote}`,
     });
     return out;
   }
@@ -468,12 +451,12 @@ function compareTensor(
       kind: 'info',
       ...where,
       ...(eb.layout === 'per-channel' && worst.channel !== undefined ? { channel: worst.channel } : {}),
-      before: gridOf(worst.before),
-      after: gridOf(worst.after),
+      before: toGridNumbers(worst.before),
+      after: toGridNumbers(worst.after),
       deviation: { minSteps: worst.minSteps, maxSteps: worst.maxSteps, scaleRatio: worst.scaleRatio, offsetDelta: 0 },
       sentence:
         `tensor ${name} prints differently but within print precision and float32 rounding: ` +
-        `${differingFields(worst)}; min ${formatSteps(worst.minSteps)} and max ${formatSteps(worst.maxSteps)} steps apart${partialNote}`,
+        `${differingFields(worst)}; min ${fmtSteps(worst.minSteps)} and max ${fmtSteps(worst.maxSteps)} steps apart${partialNote}`,
     });
   }
   return out;

@@ -16,7 +16,7 @@
  *   the report says in its notes what could not be compared.
  */
 import type { DiffChange, DiffCode, DiffReport, DlcModel, Graph, InputRef, ModelMetadata, ResultKind, Summary } from '../model.js';
-import { applyWaivers, type Waiver } from './baseline.js';
+import { applyWaivers, type Waiver } from './waivers.js';
 import { decide, passedOrThrow, type Judged } from './policy.js';
 import { diffOps, opListPatch } from './diff-ops.js';
 import { diffTensors } from './diff-tensors.js';

@@ -14,7 +14,8 @@ import {
 } from './classify.js';
 import { matchNames, parseRename, type DlcHit } from './match.js';
 import { checkPipeline, symmetricWeightsRequested } from './pipeline.js';
-import { applyPolicy, globMatch, parseFailOn, parseWaiver, type ToleranceOverride } from './policy.js';
+import { applyPolicy, parseFailOn, type ToleranceOverride } from './policy.js';
+import { globMatch, parseWaiver } from './waivers.js';
 
 export const VERIFY_SCHEMA_VERSION = '1.0.0';
 
@@ -36,7 +37,7 @@ export interface VerifyOptions {
 export function verify(model: DlcModel, source: SourceSet, options: VerifyOptions = {}): VerifyReport {
   // Parse every user rule first: a bad one is a usage error before any work.
   const renames = (options.renames ?? []).map(parseRename);
-  const waivers = (options.waivers ?? []).map(parseWaiver);
+  const waivers = (options.waivers ?? []).map((text) => parseWaiver(text, 'verify'));
   const failOn = parseFailOn(options.failOn);
   const tolerances = options.tolerances ?? [];
 
@@ -138,7 +139,3 @@ export function verify(model: DlcModel, source: SourceSet, options: VerifyOption
   };
 }
 
-export { matchNames, sanitizeName, parseRename } from './match.js';
-export { parseConfig, parseWaiver, parseFailOn, globMatch, type VerifyConfig, type ToleranceOverride } from './policy.js';
-export { checkPipeline } from './pipeline.js';
-export { fxpNudge, tfNudge, signedSymmetric, fieldMatches } from './math.js';

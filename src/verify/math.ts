@@ -76,12 +76,6 @@ export function strictSymmetric(absMax: number, bitwidth: number): Grid {
   return { bitwidth, scale, offset: -(half - 1), min: -(half - 1) * scale, max: (half - 1) * scale };
 }
 
-/** Unsigned symmetric (data ≥ 0): offset 0. */
-export function unsignedSymmetric(absMax: number, bitwidth: number): Grid {
-  const scale = absMax / levels(bitwidth);
-  return { bitwidth, scale, offset: 0, min: 0, max: absMax };
-}
-
 /** An op rule of §2: the backend imposes this grid on the op's output whatever the overrides say. */
 export interface OpFixedRule {
   readonly op: 'Sigmoid' | 'Tanh';
@@ -149,11 +143,6 @@ export function fieldTolerance(p: PrintedNumber, e: number, mode: FieldMode): nu
 
 function target(e: number, mode: FieldMode): number {
   return mode === 'as-given' ? e : Math.fround(e);
-}
-
-/** Offsets are integers: compare `round(p)` exactly. */
-export function offsetMatches(p: PrintedNumber, e: number): boolean {
-  return Number.isFinite(p.value) && Number.isFinite(e) && roundHalfAway(p.value) === roundHalfAway(e);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import {
   type VerifyResult,
 } from '../model.js';
 import { withFields } from './result.js';
+import { waiverFor, type Waiver } from './waivers.js';
 
 const KINDS: readonly ResultKind[] = ['ok', 'info', 'warn', 'fail'];
 
@@ -33,55 +34,6 @@ function isCheckCode(code: string): boolean {
 
 function isKind(code: string): code is ResultKind {
   return (KINDS as readonly string[]).includes(code);
-}
-
-/**
- * Glob on tensor names: `*` any run, `?` one character, everything else literal. Iterative with one
- * backtrack point, so linear-ish and never catastrophic on long names.
- */
-export function globMatch(glob: string, text: string): boolean {
-  let g = 0;
-  let t = 0;
-  let starG = -1;
-  let starT = 0;
-  while (t < text.length) {
-    const c = glob[g];
-    if (c === '*') {
-      starG = g++;
-      starT = t;
-    } else if (c !== undefined && (c === '?' || c === text[t])) {
-      g++;
-      t++;
-    } else if (starG >= 0) {
-      g = starG + 1;
-      t = ++starT;
-    } else {
-      return false;
-    }
-  }
-  while (glob[g] === '*') g++;
-  return g === glob.length;
-}
-
-export interface Waiver {
-  readonly text: string;
-  readonly glob: string;
-  /** A verdict, a pipeline code, or undefined (every finding of the matching tensors). */
-  readonly code?: string;
-}
-
-/**
- * `GLOB[:VERDICT]`. Tensor names contain `:` (`conv/Relu:0`), so the part after the last `:` is a
- * code only when it is a known verdict or pipeline code.
- */
-export function parseWaiver(text: string): Waiver {
-  const colon = text.lastIndexOf(':');
-  if (colon > 0) {
-    const code = text.slice(colon + 1);
-    if (isVerdict(code) || isPipelineCode(code) || isCheckCode(code)) return { text, glob: text.slice(0, colon), code };
-  }
-  if (text.length === 0) throw new InputError('USAGE', '--waive: expected GLOB[:VERDICT], got an empty string');
-  return { text, glob: text };
 }
 
 export interface FailOn {
@@ -165,10 +117,6 @@ export function passedOrThrow(outcome: Outcome): { readonly exitCode: 0 | 1; rea
   return outcome;
 }
 
-export function waiverFor(waivers: readonly Waiver[], name: string, code: string): Waiver | undefined {
-  return waivers.find((w) => (w.code === undefined || w.code === code) && globMatch(w.glob, name));
-}
-
 export interface PolicyOutcome {
   readonly results: VerifyResult[];
   readonly pipeline: PipelineFinding[];
@@ -188,13 +136,14 @@ export function applyPolicy(
   const waivers = options.waivers ?? [];
   const failOn = options.failOn ?? parseFailOn(undefined);
   const finalResults = results.map((r) => {
-    const w = waiverFor(waivers, r.tensor, r.verdict);
-    return w ? withFields(r, { waivedBy: w.text }) : r;
+    const w = waiverFor(waivers, { subject: r.tensor, code: r.verdict });
+    return w ? withFields(r, { waivedBy: w.label }) : r;
   });
   const finalPipeline = pipeline.map((p) => {
-    // A pipeline finding is waived by its code (`*:OVERRIDE_PARAMS_FALSE` or `OVERRIDE_PARAMS_FALSE`).
-    const w = waivers.find((x) => x.code === p.code || (x.code === undefined && x.glob === p.code));
-    return w ? { ...p, waivedBy: w.text } : p;
+    // A pipeline finding is waived by its code (`*:OVERRIDE_PARAMS_FALSE` or `OVERRIDE_PARAMS_FALSE`),
+    // never by a tensor glob (`*` waives every tensor, not the pipeline).
+    const w = waivers.find((x) => x.code === p.code || (x.code === undefined && x.subject === p.code));
+    return w ? { ...p, waivedBy: w.label } : p;
   });
 
   const byVerdict = new Map<string, number>();

@@ -20,7 +20,7 @@ import type {
   VerifyResult,
 } from '../model.js';
 import { stepDeviation, worstSteps } from './math.js';
-import { fmtSteps, gridWords, toGridNumbers } from './words.js';
+import { fmtSteps, gridWords, toGridNumbers } from '../words.js';
 
 /** What every result of one DLC tensor matched to one source entry shares. */
 export interface TensorSide {

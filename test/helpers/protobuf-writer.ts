@@ -1,6 +1,6 @@
 /**
  * A tiny protobuf wire-format writer for tests, plus TensorFlow GraphDef builders on top of it
- * (same field numbers as `src/parse/source/graphdef.ts`). Tests build the graphs they need instead
+ * (same field numbers as `src/parse/source/tf/graphdef.ts`). Tests build the graphs they need instead
  * of shipping binary fixtures.
  */
 

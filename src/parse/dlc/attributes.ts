@@ -4,7 +4,7 @@
  * 1 bool→2, 2 int32→3, 3 uint32→4, 4 float32→5, 5 string→6, 7 bytes→8, 8 int32[]→9,
  * 9 float32[]→10, 11 nested [Attribute]→12.
  */
-import type { Table } from './flatbuffer.js';
+import type { Table } from '../wire/flatbuffer.js';
 
 export type AttrValue =
   | { readonly kind: 'bool'; readonly value: boolean }

@@ -9,14 +9,14 @@
 import { InputError, type DlcModel, type DumpFamily, type Graph, type InputFile, type ModelMetadata } from '../../model.js';
 import { WireError } from '../wire/protobuf.js';
 import { DiagnosticList } from './build.js';
-import { FlatBuffer, FlatBufferError } from './flatbuffer.js';
+import { FlatBuffer, FlatBufferError } from '../wire/flatbuffer.js';
 import { buildGraph1x, type Param1x } from './graph1x.js';
 import { bodyIdentifier, KNOWN_MAJORS, readHeader } from './header.js';
 import { emptyMetadata, parseJsonMetadata, parseKeyValueMetadata } from './metadata.js';
 import { readV2Model } from './v2.js';
 import { readV3Model, readV3Params } from './v3.js';
 import { readV4Model } from './v4.js';
-import { entryHead, listEntries, openEntry, readEntry, ZipError, type ZipEntry } from './zip.js';
+import { entryHead, listEntries, openEntry, readEntry, ZipError, type ZipEntry } from '../wire/zip.js';
 
 /** The graph name of a 1.x DLC (which has none): the file name without `.dlc`. */
 function graphNameOf(file: string): string {

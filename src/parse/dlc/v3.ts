@@ -11,7 +11,7 @@
  * sample seen: its low byte is taken as the bitwidth [guess, held on 648 real encodings].
  */
 import type { Location, OpParam, TensorEncoding } from '../../model.js';
-import { FlatBuffer, type ByteSource } from './flatbuffer.js';
+import { FlatBuffer, type ByteSource } from '../wire/flatbuffer.js';
 import { attrText, children, findAttr, numberOf, readAttrs, type Attr } from './attributes.js';
 import { FLOAT32, perChannelEncoding, toEncoding, type DiagnosticList, type RawGrid } from './build.js';
 import { dumpTypeName, type Layer1x, type Param1x } from './graph1x.js';

@@ -13,7 +13,7 @@
  * are marked experimental and say so (DLC_EXPERIMENTAL).
  */
 import type { Graph, Location, OpParam, TensorEncoding } from '../../model.js';
-import { FlatBuffer, type Table } from './flatbuffer.js';
+import { FlatBuffer, type Table } from '../wire/flatbuffer.js';
 import {
   FLOAT32,
   perChannelEncoding,

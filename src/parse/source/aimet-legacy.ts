@@ -10,7 +10,7 @@
  * missing; what is given is kept exactly, including float (`-128.0`) and positive offsets.
  */
 import type { SourceEntry, SourceGrid } from '../../model.js';
-import { JsonArray, JsonObject, jsonTypeOf, type JsonValue } from '../json.js';
+import { JsonArray, JsonObject, jsonTypeOf, type JsonValue } from '../wire/json.js';
 import { FieldReader, grid, type Section, type SourceBuilder } from './common.js';
 
 const LEGACY_KEYS: ReadonlySet<string> = new Set(['bitwidth', 'dtype', 'is_symmetric', 'min', 'max', 'scale', 'offset']);

@@ -9,7 +9,7 @@
  * file with them has been seen, and a dump cannot show them.
  */
 import type { EncodingLayout, SourceEntry, SourceGrid } from '../../model.js';
-import { JsonArray, JsonObject, jsonTypeOf, type JsonValue } from '../json.js';
+import { JsonArray, JsonObject, jsonTypeOf, type JsonValue } from '../wire/json.js';
 import { FieldReader, grid, type Section, type SourceBuilder } from './common.js';
 
 const V1_KEYS: ReadonlySet<string> = new Set([

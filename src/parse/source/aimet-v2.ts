@@ -13,7 +13,7 @@
  * by constructed fixtures only.
  */
 import type { EncodingLayout, SourceEntry, SourceGrid } from '../../model.js';
-import { JsonArray, JsonObject, jsonTypeOf, type JsonValue } from '../json.js';
+import { JsonArray, JsonObject, jsonTypeOf, type JsonValue } from '../wire/json.js';
 import { FieldReader, grid, looksLikeParam, type SourceBuilder } from './common.js';
 
 const V2_KEYS: ReadonlySet<string> = new Set(['name', 'output_dtype', 'y_scale', 'y_zero_point', 'axis', 'block_size']);

@@ -6,7 +6,7 @@
  */
 import { DIAGNOSTICS } from '../../findings.js';
 import type { Diagnostic, DiagnosticCode, Location, SourceEntry, SourceFormat, SourceGrid, SourceSet } from '../../model.js';
-import { jsonPointer, jsonTypeOf, type JsonObject, type JsonValue } from '../json.js';
+import { jsonPointer, jsonTypeOf, type JsonObject, type JsonValue } from '../wire/json.js';
 import { pow2 } from '../../numeric.js';
 
 export type Section = SourceEntry['section'];

@@ -9,7 +9,7 @@
  * is settled at the end, because `version` comes last in AIMET's files (keys are sorted).
  */
 import { InputError, type InputFile, type Location, type SourceFormat, type SourceSet } from '../../model.js';
-import { JsonArray, JsonObject, JsonReader, jsonPointer, jsonTypeOf, type JsonByteSource, type JsonKind, type JsonValue } from '../json.js';
+import { JsonArray, JsonObject, JsonReader, jsonPointer, jsonTypeOf, type JsonByteSource, type JsonKind, type JsonValue } from '../wire/json.js';
 import { readLegacyEntry } from './aimet-legacy.js';
 import { readV1Entry } from './aimet-v1.js';
 import { readV2Entry } from './aimet-v2.js';

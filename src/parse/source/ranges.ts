@@ -14,7 +14,7 @@
  * matches by name either way.
  */
 import type { SourceEntry, SourceSet } from '../../model.js';
-import { JsonObject, type JsonValue } from '../json.js';
+import { JsonObject, type JsonValue } from '../wire/json.js';
 import { FieldReader, grid, looksLikeParam, SourceBuilder } from './common.js';
 
 const RANGE_KEYS: ReadonlySet<string> = new Set(['min', 'max', 'bitwidth', 'dtype', 'is_symmetric']);

@@ -18,7 +18,7 @@
  * top-level fields with their wire types, every node named and typed): random bytes, a PNG, a
  * TFLite flatbuffer or a SavedModel fail on the first field that does not fit.
  */
-import { InputError, type InputFile, type SourceSet } from '../../model.js';
+import { InputError, type InputFile, type SourceSet } from '../../../model.js';
 import {
   WIRE_I32,
   WIRE_I64,
@@ -32,7 +32,7 @@ import {
   packedInt64,
   readFields,
   type WireField,
-} from '../wire/protobuf.js';
+} from '../../wire/protobuf.js';
 import { fakeQuantSources } from './fakequant.js';
 import { parseTextGraphDef } from './pbtxt.js';
 import type { TfAttrValue, TfGraph, TfNode, TfTensor } from './tf-graph.js';

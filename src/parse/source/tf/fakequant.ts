@@ -16,7 +16,7 @@
  * with `num_bits` and `narrow_range` as given. Nothing is dropped silently: a FakeQuant whose range
  * or input cannot be resolved becomes a diagnostic naming the node.
  */
-import { DIAGNOSTICS } from '../../findings.js';
+import { DIAGNOSTICS } from '../../../findings.js';
 import {
   InputError,
   type Diagnostic,
@@ -27,7 +27,7 @@ import {
   type SourceFormat,
   type SourceGrid,
   type SourceSet,
-} from '../../model.js';
+} from '../../../model.js';
 import { parseInputRef, tensorName, tensorNumbers, type TfGraph, type TfInputRef, type TfNode } from './tf-graph.js';
 
 type FakeQuantOp = FakeQuantInfo['op'];

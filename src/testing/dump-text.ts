@@ -1,7 +1,8 @@
 /**
  * A dump WRITER: DlcModel -> `snpe-dlc-info` text, as the real tool prints it (DLC-INFO-FORMAT.md
  * §1–§4). Used for round-trip properties (write -> parse gives the same model) and to generate big
- * benchmark inputs; never for verification itself.
+ * benchmark inputs; never for verification itself. Not shipped: src/testing/ compiles to
+ * dist/testing/ (bench/ imports it from there), which package.json's `files` leaves out.
  *
  * Families written: `qairt-2.2x` (the default: `DLC info of:`, one op table per graph, I/O tables,
  * `-d` per-channel lines unless a tensor says only channel 0 is known), `snpe-2.12` (same cells and

@@ -24,7 +24,7 @@
  * `nonFinite: 'accept'` they are read as numbers and every occurrence is listed in
  * `nonFiniteAt`, so a reader can warn and drop just that field.
  */
-import { InputError } from '../model.js';
+import { InputError } from '../../model.js';
 
 export type JsonValue = null | boolean | number | string | JsonArray | JsonObject;
 

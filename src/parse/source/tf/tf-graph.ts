@@ -8,7 +8,7 @@
  * most of its bytes, and only the small min/max `Const`s of FakeQuant nodes are ever turned into
  * numbers.
  */
-import type { Location } from '../../model.js';
+import type { Location } from '../../../model.js';
 
 /** `types.proto` DataType values that can hold a range (the `_REF` variants add 100). */
 export const DT_FLOAT = 1;

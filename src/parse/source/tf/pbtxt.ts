@@ -14,7 +14,7 @@
  * fields. Parsing is iterative with a depth limit, so hostile nesting cannot overflow the stack.
  * Strings are kept as source spans and unescaped only when needed (weights stay undecoded).
  */
-import { InputError } from '../../model.js';
+import { InputError } from '../../../model.js';
 import { DATA_TYPE_BY_NAME, type TfAttrValue, type TfGraph, type TfNode, type TfTensor } from './tf-graph.js';
 
 /** GraphDef nests `node > attr > value > tensor > tensor_shape > dim` (6); functions a few more. */

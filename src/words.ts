@@ -1,7 +1,10 @@
 /**
- * Numbers in sentences: how a verdict sentence writes a value, a step count, a ratio or a grid.
+ * Numbers in words, the one place for each: how a verify or diff sentence, and every report format,
+ * writes a value (`fmt`), a step count (`fmtSteps`), a ratio (`fmtRatio`) or a grid; and the one
+ * grid helper (`toGridNumbers`: an encoding's numbers). Machine cells that must round-trip use
+ * render/common.ts's `numberText` (shortest exact form) instead.
  */
-import type { Encoding, GridNumbers } from '../model.js';
+import type { Encoding, GridNumbers } from './model.js';
 
 /**
  * A number for a sentence: at most 15 significant digits, so float noise does not show
@@ -31,6 +34,7 @@ function significantDigits(text: string): number {
   return digits;
 }
 
+/** A step count: `3.60`, `0.44`, `123`, `2.4e-3`; `n/a` when unknown, `∞` when unbounded. */
 export function fmtSteps(x: number | undefined): string {
   if (x === undefined || Number.isNaN(x)) return 'n/a';
   if (!Number.isFinite(x)) return '∞';
