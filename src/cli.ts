@@ -9,6 +9,7 @@ import type { CliIo, CommonOptions } from './commands/context.js';
 import { runShow } from './commands/show.js';
 import { runVerify } from './commands/verify.js';
 import { runDiff } from './commands/diff.js';
+import { runCheck } from './commands/check.js';
 import { withProgress } from './progress.js';
 import { REPORT_FORMATS } from './render/index.js';
 
@@ -22,7 +23,8 @@ Examples:
   dlcverify info.txt qat_frozen.pb --format json    ranges from TensorFlow FakeQuant nodes
   dlcverify info.txt enc.json --report junit=out/junit.xml --report html=out/report.html
   dlcverify show info.txt --format csv              every encoding the dump holds
-  dlcverify diff yesterday.txt today.txt            what changed between two DLCs`;
+  dlcverify diff yesterday.txt today.txt            what changed between two DLCs
+  dlcverify check part1.dlc part2.dlc               seams, shared weights, encodings no one should ship`;
 
 function list(value: unknown): string[] {
   if (value === undefined) return [];
@@ -157,6 +159,32 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
               after: String(argv.after),
               waive: list(argv.waive),
               ...(argv.baseline !== undefined ? { baseline: argv.baseline } : {}),
+            },
+            commandIo,
+          ),
+        ),
+    )
+    .command(
+      'check <models..>',
+      'check models alone: seams between parts, weights shared across graphs, encodings no one should ship',
+      (y) =>
+        y
+          .positional('models', { type: 'string', array: true, describe: 'parts in order: dumps, .dlc, QNN _net.json, saved `show --format json`' })
+          .example('dlcverify check part1.dlc part2.dlc part3.dlc', 'seams between LLM parts, shared weights, absurd encodings')
+          .option('seam', { type: 'string', array: true, describe: "a renamed boundary: 'OUT=>IN' (repeatable)" })
+          .option('waive', { type: 'string', array: true, describe: "accept known findings: 'GLOB[:CODE]' (repeatable)" })
+          .option('fail-on', { type: 'string', array: true, describe: 'codes or kinds (fail, warn) that fail the run; default: every fail-kind finding' })
+          .option('config', { type: 'string', describe: 'config file (default: ./dlcverify.config.json if present)' }),
+      (argv) =>
+        run(common(argv, io), (commandIo) =>
+          runCheck(
+            {
+              ...common(argv, io),
+              models: list(argv.models),
+              seam: list(argv.seam),
+              waive: list(argv.waive),
+              failOn: list(argv['fail-on']).flatMap((s) => s.split(',')).filter((s) => s.length > 0),
+              ...(argv.config !== undefined ? { config: argv.config } : {}),
             },
             commandIo,
           ),

@@ -6,7 +6,7 @@
  * it has its row. Renderers read this table; verify and diff hand over codes, typed numbers and a
  * detail clause, and the sentence is composed here (`verdictSentence`, `pipelineSentence`).
  */
-import type { DiagnosticCode, DiffCode, PipelineCode, ResultKind, Severity, Verdict, VerdictTag } from './model.js';
+import type { CheckCode, DiagnosticCode, DiffCode, PipelineCode, ResultKind, Severity, Verdict, VerdictTag } from './model.js';
 
 /**
  * How a finding reads to a user, whatever its kind:
@@ -35,6 +35,7 @@ export interface FindingInfo {
 const VERIFY_DOC = 'verify-dlcverify-dlc-source';
 const DIFF_DOC = 'release-gate-policy';
 const SHOW_DOC = 'dlcverify-show-file-what-dlcverify-reads';
+const CHECK_DOC = 'models-alone-dlcverify-check-model';
 
 export interface DiagnosticWords extends FindingInfo {
   readonly severity: Severity;
@@ -347,3 +348,100 @@ export function pipelineSentence(code: PipelineCode, detail: string): string {
 export function diagnosticSentence(code: DiagnosticCode, detail: string): string {
   return `${DIAGNOSTICS[code].title}: ${detail}`;
 }
+
+export interface CheckWords extends FindingInfo {
+  /** The default kind; waivers and `--fail-on` are applied after (`decide`). */
+  readonly kind: ResultKind;
+}
+
+/** A check that passed: as meant, listed only with --verbose (always counted). */
+const CHECK_PASSED = { kind: 'ok', status: 'as meant', routine: true, anchor: CHECK_DOC } as const;
+const CHECK_FAILS = { kind: 'fail', status: 'problem', routine: false, anchor: CHECK_DOC } as const;
+const CHECK_WARNS = { kind: 'warn', status: 'problem', routine: false, anchor: CHECK_DOC } as const;
+
+/**
+ * `dlcverify check MODEL…`: what the models alone show. Thresholds are in README.md ("check"), and
+ * in src/check/encodings.ts where they are applied.
+ */
+export const CHECKS = {
+  SEAM_MATCH: {
+    title: 'seam agrees',
+    ...CHECK_PASSED,
+    help: 'Nothing to do: the output of one part and the input of the next carry the same encoding, data type and dimensions.',
+  },
+  SEAM_BITWIDTH_MISMATCH: {
+    title: 'seam changes bitwidth',
+    ...CHECK_FAILS,
+    help: 'The part boundary converts between bitwidths at every inference (16 -> 8 bits: 256 times coarser steps). Quantize both sides of the seam at the same bitwidth: override the consumer input (or the producer output) with the other side\'s encoding.',
+  },
+  SEAM_GRID_MISMATCH: {
+    title: 'seam changes grid',
+    ...CHECK_FAILS,
+    help: 'The two parts quantize the same tensor on different grids: the runtime requantizes at every inference, and values outside the consumer\'s range clip. Give both parts the same encoding (one overrides file for every part, or override the consumer input with the producer output).',
+  },
+  SEAM_DTYPE_MISMATCH: {
+    title: 'seam changes data type',
+    ...CHECK_FAILS,
+    help: 'One part writes the tensor in another data type than the next part reads (float against fixed point, signed against unsigned): a conversion at every inference. Convert both parts with the same quantization settings for this tensor.',
+  },
+  SEAM_SHAPE_MISMATCH: {
+    title: 'seam changes dimensions',
+    ...CHECK_FAILS,
+    help: 'The output of one part and the input of the next have other dimensions: they cannot be connected as they are. Check the split point and the input dimensions given to the converter.',
+  },
+  SHARED_WEIGHT_SAME: {
+    title: 'shared weight identical',
+    ...CHECK_PASSED,
+    help: 'Nothing to do: every graph holds this static tensor with the same encoding.',
+  },
+  SHARED_WEIGHT_DIFFERS: {
+    title: 'shared weight differs between graphs',
+    ...CHECK_FAILS,
+    help: 'A weight that several graphs share has different encodings in them: the weights cannot be shared (a weight-shared context will not build, or holds two copies). Quantize the graphs with one encodings file, or from one calibration.',
+  },
+  ENCODING_NON_FINITE: {
+    title: 'non-finite number in an encoding',
+    ...CHECK_FAILS,
+    help: 'An encoding holds NaN or infinity: calibration saw non-finite values (or none). Fix the calibration data or override this tensor with a finite range.',
+  },
+  SCALE_NOT_POSITIVE: {
+    title: 'scale is zero or negative',
+    ...CHECK_FAILS,
+    help: 'A quantized tensor needs a positive scale: every value maps to one step or the sign flips. Recalibrate, or override the tensor with a real range.',
+  },
+  RANGE_ABSURD: {
+    title: 'absurd range',
+    ...CHECK_FAILS,
+    help: 'The range is so wide (|min| or |max| >= 1e30, or scale >= 1e10) that every value quantizes to one or two steps: usually a float max (3.4e38) left by an op the calibration did not see. Override the tensor with a real range, or keep it in float.',
+  },
+  CHANNEL_SCALE_COLLAPSED: {
+    title: 'collapsed channel',
+    ...CHECK_WARNS,
+    help: 'A channel\'s scale is below a millionth of the tensor\'s median channel scale: a dead channel (all weights zero or pruned) or a collapsed calibration. Harmless if the channel is truly dead; otherwise recalibrate or fix the weights.',
+  },
+  OFFSET_OUTSIDE_GRID: {
+    title: 'offset outside its grid',
+    ...CHECK_FAILS,
+    help: 'The offset is not an integer in [-(2^bw - 1), 0]: zero is not on the grid and the stored range is not the one used. Recompute scale and offset from min/max (or override them).',
+  },
+  MIN_ABOVE_MAX: {
+    title: 'min above max',
+    ...CHECK_FAILS,
+    help: 'The encoding\'s min is greater than its max: an inverted range quantizes nothing correctly. Recalibrate, or override the tensor.',
+  },
+  SYMMETRIC_OFFSET_WRONG: {
+    title: 'symmetric encoding with an asymmetric offset',
+    ...CHECK_FAILS,
+    help: 'The encoding says it is symmetric but its offset is neither 0 (signed storage) nor -2^(bw-1): a backend that trusts the flag drops the offset and shifts every value. Requantize with consistent symmetric settings.',
+  },
+  CONVERTED_CONSISTENT: {
+    title: 'bitwidth conversion consistent',
+    ...CHECK_PASSED,
+    help: 'Nothing to do: the converted tensor re-expresses the range of the tensor it was converted from.',
+  },
+  CONVERTED_INCONSISTENT: {
+    title: 'bitwidth conversion inconsistent',
+    ...CHECK_FAILS,
+    help: 'A `_converted_` tensor should keep the min/max of its source tensor, with scale divided (offset multiplied) by 2^(bit difference): it does not, so the Convert op changes values. Requantize the model; report it to the converter\'s vendor if it persists.',
+  },
+} as const satisfies Record<CheckCode, CheckWords>;

@@ -467,7 +467,7 @@ export type PipelineCode =
 export interface Waiver {
   /** Glob on the finding's subject: `*` any run, `?` one character; `/` is not special. */
   readonly subject: string;
-  /** Only this code (a verdict or pipeline code for verify, a DiffCode for diff). */
+  /** Only this code (a verdict or pipeline code for verify, a DiffCode for diff, a CheckCode for check). */
   readonly code?: string;
   /** Only in graphs matching this glob. */
   readonly graph?: string;
@@ -585,7 +585,101 @@ export interface DiffReport {
   readonly summary: Summary;
 }
 
-export type Report = VerifyReport | DiffReport;
+// ---------------------------------------------------------------------------------------------
+// Check results (`dlcverify check MODEL…`): the model alone, no source
+// ---------------------------------------------------------------------------------------------
+
+/** Codes of `dlcverify check`; wording, kind and the action sentence live in `findings.ts`. */
+export type CheckCode =
+  // --- seams: a graph output of one part read as a graph input of the next ---
+  | 'SEAM_MATCH'
+  | 'SEAM_BITWIDTH_MISMATCH'
+  | 'SEAM_GRID_MISMATCH'
+  | 'SEAM_DTYPE_MISMATCH'
+  | 'SEAM_SHAPE_MISMATCH'
+  // --- weights shared by several graphs (or models) ---
+  | 'SHARED_WEIGHT_SAME'
+  | 'SHARED_WEIGHT_DIFFERS'
+  // --- encodings no one should ship ---
+  | 'ENCODING_NON_FINITE'
+  | 'SCALE_NOT_POSITIVE'
+  | 'RANGE_ABSURD'
+  | 'CHANNEL_SCALE_COLLAPSED'
+  | 'OFFSET_OUTSIDE_GRID'
+  | 'MIN_ABOVE_MAX'
+  | 'SYMMETRIC_OFFSET_WRONG'
+  | 'CONVERTED_CONSISTENT'
+  | 'CONVERTED_INCONSISTENT';
+
+/** A graph of one of the checked models: the file names it (several models may share graph names). */
+export interface GraphRef {
+  readonly file: string;
+  readonly graph: string;
+}
+
+export interface CheckFinding {
+  readonly code: CheckCode;
+  readonly kind: ResultKind;
+  /** The tensor (for a seam: the consumer's input; for a mapped seam `OUT=>IN`). */
+  readonly tensor: string;
+  readonly channel?: number;
+  /** Where the finding is: the consumer graph of a seam, the first graph of a shared weight. */
+  readonly where: GraphRef;
+  /** The other side: the producer graph of a seam, every other graph holding a shared weight. */
+  readonly related?: readonly GraphRef[];
+  /** Seam: the producer's grid; shared weight: the first graph's; converted: the grid expected from its source. */
+  readonly expected?: GridNumbers;
+  /** Seam: the consumer's grid; shared weight: the differing graph's; otherwise the tensor's own. */
+  readonly actual?: GridNumbers;
+  /** Seams and shared weights: steps of the consumer's (first graph's) grid. */
+  readonly deviation?: Deviation;
+  /** The rule's own numbers with their unit in the name (`thresholdScale`, `medianChannelScale`). */
+  readonly numbers?: ReadonlyMap<string, number>;
+  /** One sentence with the numbers, that a user can act on. */
+  readonly sentence: string;
+  readonly waivedBy?: string;
+  readonly at?: Location;
+  readonly relatedAt?: Location;
+}
+
+/** One ordered pair of graphs looked at for seams, and how many tensors crossed it. */
+export interface SeamPair {
+  readonly producer: GraphRef;
+  readonly consumer: GraphRef;
+  /** Graph outputs of the producer and graph inputs of the consumer. */
+  readonly outputs: number;
+  readonly inputs: number;
+  /** Output/input pairs found (same name or a `--seam` mapping). */
+  readonly seams: number;
+}
+
+export interface CheckCoverage {
+  readonly models: number;
+  readonly graphs: number;
+  /** Encoded tensors whose encodings went through the shipping rules, and their channels. */
+  readonly encodings: number;
+  readonly channels: number;
+  readonly seamPairs: readonly SeamPair[];
+  readonly seams: number;
+  /** Static tensors found in two or more graphs, and how many graph-to-graph comparisons they took. */
+  readonly sharedWeights: number;
+  readonly sharedComparisons: number;
+  /** `_converted_` tensors compared with the tensor they were converted from. */
+  readonly converted: number;
+}
+
+export interface CheckReport {
+  readonly kind: 'check';
+  readonly schemaVersion: string;
+  readonly models: readonly InputRef[];
+  readonly findings: readonly CheckFinding[];
+  readonly coverage: CheckCoverage;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly notes: readonly string[];
+  readonly summary: Summary;
+}
+
+export type Report = VerifyReport | DiffReport | CheckReport;
 
 // ---------------------------------------------------------------------------------------------
 // Errors that stop a run (exit 2)

@@ -6,13 +6,16 @@
  *
  * Pure: no fs, no process, no clock. Same report in, same bytes out.
  */
-import { DIFF, PIPELINE, TAGS, VERDICTS, pipelineSentence, type Meaning } from '../findings.js';
+import { CHECKS, DIFF, PIPELINE, TAGS, VERDICTS, pipelineSentence, type Meaning } from '../findings.js';
 import { fmtSteps } from '../words.js';
 import type {
+  CheckFinding,
+  CheckReport,
   Deviation,
   DiffChange,
   DiffCode,
   GridNumbers,
+  InputRef,
   Location,
   PipelineFinding,
   Report,
@@ -46,7 +49,7 @@ export const STATUS_LABEL = {
   ok: 'as meant',
 } as const satisfies Record<Status, string>;
 
-export type RowSection = 'pipeline' | 'result' | 'change';
+export type RowSection = 'pipeline' | 'result' | 'change' | 'check';
 
 export interface Row {
   readonly section: RowSection;
@@ -247,12 +250,70 @@ function changeRow(c: DiffChange): Row {
   };
 }
 
+/** The graph a check finding is about, with its file when several models were checked. */
+function checkGraphLabel(f: CheckFinding, models: number): string {
+  return models > 1 ? `${f.where.file} (${f.where.graph})` : f.where.graph;
+}
+
+/** A `check` finding as a row: its group is the family of its rule (seam, shared-weight, encoding). */
+function checkRow(f: CheckFinding, models: number): Row {
+  const words = CHECKS[f.code];
+  const steps = deviationSteps(f.deviation);
+  return {
+    section: 'check',
+    graph: checkGraphLabel(f, models),
+    group: f.code.startsWith('SEAM_') ? 'seam' : f.code.startsWith('SHARED_') ? 'shared-weight' : 'encoding',
+    subject: f.tensor,
+    ...(f.channel !== undefined ? { channel: f.channel } : {}),
+    code: f.code,
+    title: words.title,
+    help: words.help,
+    status: statusOf(f.kind, words.status, f.waivedBy),
+    kind: f.kind,
+    tags: [],
+    sentence: f.sentence,
+    ...(f.waivedBy !== undefined ? { waivedBy: f.waivedBy } : {}),
+    ...(steps !== undefined ? { deviationSteps: steps } : {}),
+    ...(f.deviation !== undefined ? { deviation: f.deviation } : {}),
+    ...(f.expected !== undefined ? { expected: f.expected } : {}),
+    ...(f.actual !== undefined ? { actual: f.actual } : {}),
+    ...primaryAndRelated(f.at, f.relatedAt),
+    routine: words.routine,
+  };
+}
+
+/** The inputs of a report with their role (`dlc`/`source`, `before`/`after`, `model 1`…). */
+export function reportInputs(report: Report): Array<[string, InputRef]> {
+  if (report.kind === 'verify') return [['dlc', report.dlc], ['source', report.source]];
+  if (report.kind === 'diff') return [['before', report.before], ['after', report.after]];
+  return report.models.map((m, i) => [`model ${i + 1}`, m]);
+}
+
+/**
+ * What a row's two grids are: verify `expected`/`dlc` (the source, the DLC), diff `before`/`after`,
+ * check `expected`/`actual` (a seam's producer and consumer, a shared weight's first and other graph).
+ */
+export function sideLabels(report: Report): readonly [string, string] {
+  return report.kind === 'verify' ? ['expected', 'dlc'] : report.kind === 'diff' ? ['before', 'after'] : ['expected', 'actual'];
+}
+
+/** The file a location-less finding is reported against: the DLC, the after side, the last model. */
+export function primaryFile(report: Report): string {
+  if (report.kind === 'verify') return report.dlc.file;
+  if (report.kind === 'diff') return report.after.file;
+  return report.models[report.models.length - 1]?.file ?? '';
+}
+
+function checkTitle(report: CheckReport): string {
+  return `dlcverify check: ${report.models.map((m) => m.file).join(', ')}`;
+}
+
 /** Plain code-unit order: the same in every locale (localeCompare is not). */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const SECTION_ORDER: Record<RowSection, number> = { pipeline: 0, result: 1, change: 1 };
+const SECTION_ORDER: Record<RowSection, number> = { pipeline: 0, result: 1, change: 1, check: 1 };
 
 /** Failures first, then warnings, waived, expected, info, ok; within a status by graph, name, channel. */
 export function compareRows(a: Row, b: Row): number {
@@ -273,7 +334,9 @@ export function allRows(report: Report): Row[] {
   const rows =
     report.kind === 'verify'
       ? [...report.pipeline.map(pipelineRow), ...report.results.map(resultRow)]
-      : report.changes.map(changeRow);
+      : report.kind === 'diff'
+        ? report.changes.map(changeRow)
+        : report.findings.map((f) => checkRow(f, report.models.length));
   return rows.sort(compareRows);
 }
 
@@ -310,17 +373,19 @@ export function statusNoun(status: Status, n: number): string {
 
 /** `12 checked: 3 failed, 1 warning, …` with only the non-zero statuses. */
 export function countsLine(report: Report, counts: Counts): string {
-  const noun = report.kind === 'verify' ? 'results' : 'changes';
+  const noun = report.kind === 'verify' ? 'results' : report.kind === 'diff' ? 'changes' : 'findings';
   const parts = STATUS_ORDER.filter((s) => countOf(counts, s) > 0).map((s) => `${countOf(counts, s)} ${statusNoun(s, countOf(counts, s))}`);
   return `${counts.total} ${noun}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
 }
 
 export function verdictWord(report: Report): string {
   if (report.kind === 'verify') return report.summary.exitCode === 0 ? 'VERIFIED' : 'FAILED';
+  if (report.kind === 'check') return report.summary.exitCode === 0 ? 'CHECKED' : 'FAILED';
   return report.summary.exitCode === 0 ? 'NO REGRESSION' : 'REGRESSION';
 }
 
 export function reportTitle(report: Report): string {
+  if (report.kind === 'check') return checkTitle(report);
   return report.kind === 'verify'
     ? `dlcverify: ${report.dlc.file} against ${report.source.file}`
     : `dlcverify diff: ${report.before.file} → ${report.after.file}`;

@@ -11,6 +11,7 @@ import { chunked } from './chunks.js';
 import {
   allRows,
   numberText,
+  sideLabels,
   STATUS_LABEL,
   visibleRows,
   type Row,
@@ -44,13 +45,13 @@ function locationCells(at: Location | undefined): Cell[] {
 }
 
 function header(report: Report): string[] {
-  const [a, b] = report.kind === 'verify' ? ['expected', 'dlc'] : ['before', 'after'];
+  const [a, b] = sideLabels(report);
   return [
     'section',
     'status',
     'graph',
-    report.kind === 'verify' ? 'role' : 'about',
-    report.kind === 'verify' ? 'tensor' : 'subject',
+    report.kind === 'diff' ? 'about' : 'role',
+    report.kind === 'diff' ? 'subject' : 'tensor',
     'channel',
     'code',
     'title',

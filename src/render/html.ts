@@ -33,6 +33,7 @@ import {
   plural,
   type Row,
   type Status,
+  sideLabels,
 } from './common.js';
 import { escapeHtml, jsonForScript } from './escape.js';
 import { fmtSteps } from '../words.js';
@@ -135,17 +136,18 @@ interface Column {
 }
 
 function columns(report: Report): Column[] {
-  const verify = report.kind === 'verify';
+  const verify = report.kind !== 'diff';
+  const [before, after] = sideLabels(report).map((s) => (s === 'dlc' ? 'DLC' : s[0]!.toUpperCase() + s.slice(1)));
   return [
     { head: 'Status', cell: (r) => STATUS_LABEL[r.status], key: (r) => STATUS_ORDER.indexOf(r.status) },
     { head: 'Graph', cell: (r) => r.graph ?? '', key: (r) => r.graph ?? '' },
     { head: verify ? 'Role' : 'About', cell: (r) => r.group, key: (r) => r.group },
     { head: verify ? 'Tensor' : 'Subject', cell: (r) => r.subject, key: (r) => r.subject },
     { head: 'Ch', cell: (r) => (r.channel !== undefined ? String(r.channel) : ''), key: (r) => r.channel ?? null },
-    { head: verify ? 'Verdict' : 'Change', cell: (r) => r.code, key: (r) => r.code },
+    { head: report.kind === 'verify' ? 'Verdict' : report.kind === 'diff' ? 'Change' : 'Finding', cell: (r) => r.code, key: (r) => r.code },
     { head: 'Steps', cell: (r) => (r.deviationSteps !== undefined ? fmtSteps(r.deviationSteps) : ''), key: (r) => r.deviationSteps ?? null },
-    { head: verify ? 'Expected' : 'Before', cell: (r) => gridText(r.expected) },
-    { head: verify ? 'DLC' : 'After', cell: (r) => gridText(r.actual) },
+    { head: before!, cell: (r) => gridText(r.expected) },
+    { head: after!, cell: (r) => gridText(r.actual) },
     {
       head: 'Detail',
       cell: (r) =>
@@ -247,6 +249,7 @@ const SCRIPT = `
 function inputsHtml(report: Report): string {
   const ref = (r: { file: string; format: string; family?: string }): string =>
     `<code>${escapeHtml(r.file)}</code> (${escapeHtml([r.format, r.family].filter(Boolean).join(', '))})`;
+  if (report.kind === 'check') return report.models.map(ref).join(', ');
   return report.kind === 'verify' ? `${ref(report.dlc)} against ${ref(report.source)}` : `${ref(report.before)} → ${ref(report.after)}`;
 }
 
@@ -265,10 +268,10 @@ function* htmlParts(report: Report, options: RenderOptions): Generator<string> {
   const rows = visibleRows(all, options.verbose);
   const cols = columns(report);
   const ok = report.summary.exitCode === 0;
-  const noun = report.kind === 'verify' ? 'tensors' : 'changed encodings';
+  const noun = report.kind === 'verify' ? 'tensors' : report.kind === 'diff' ? 'changed encodings' : 'findings';
 
   const countItems = [
-    `<li data-status="total"><span class="n" id="count-total">${counts.total}</span> ${report.kind === 'verify' ? 'results' : 'changes'}</li>`,
+    `<li data-status="total"><span class="n" id="count-total">${counts.total}</span> ${report.kind === 'verify' ? 'results' : report.kind === 'diff' ? 'changes' : 'findings'}</li>`,
     ...STATUS_ORDER.map(
       (s) => `<li class="st-${s}" data-status="${s}"><span class="n" id="count-${s}">${countOf(counts, s)}</span> ${escapeHtml(statusNoun(s, countOf(counts, s)))}</li>`,
     ),
@@ -293,7 +296,9 @@ function* htmlParts(report: Report, options: RenderOptions): Generator<string> {
           `<li>${escapeHtml(
             report.kind === 'verify'
               ? `${plural(unlisted, 'tensor')} not named by the source: counted, not listed (use --verbose).`
-              : `${plural(unlisted, 'unchanged encoding')}: counted, not listed (use --verbose).`,
+              : report.kind === 'check'
+                ? `${plural(unlisted, 'passing check')} (seams, shared weights, conversions): counted, not listed (use --verbose).`
+                : `${plural(unlisted, 'unchanged encoding')}: counted, not listed (use --verbose).`,
           )}</li>`,
         ]
       : []),
@@ -309,7 +314,10 @@ function* htmlParts(report: Report, options: RenderOptions): Generator<string> {
       ? `<p>Coverage: ${report.coverage.matched} of ${report.coverage.sourceEntries} source entries matched, ` +
         `${report.coverage.sourceOnly} only in the source, ${report.coverage.dlcOnly} only in the DLC` +
         `${report.coverage.byRule.size > 0 ? ` (match rules: ${escapeHtml(sortedEntries(report.coverage.byRule).map(([k, v]) => `${k} ${v}`).join(', '))})` : ''}.</p>`
-      : '';
+      : report.kind === 'check'
+        ? `<p>Coverage: ${report.coverage.seams} seam(s) in ${report.coverage.seamPairs.length} pair(s) of parts, ${report.coverage.sharedWeights} shared weight(s), ` +
+          `${report.coverage.encodings} encodings (${report.coverage.channels} channels) in ${report.coverage.graphs} graph(s), ${report.coverage.converted} bitwidth conversion(s).</p>`
+        : '';
   const opDiff =
     report.kind === 'diff' && report.opListDiff.trim() !== ''
       ? `<section id="op-diff"><h2>Op list diff</h2><details open><summary>unified diff of the op lists</summary><pre>${escapeHtml(report.opListDiff)}</pre></details></section>`
@@ -338,10 +346,10 @@ function* htmlParts(report: Report, options: RenderOptions): Generator<string> {
 <ul class="counts">${countItems.join('')}</ul>
 ${coverage}
 </section>
-<section id="chart"><h2>Deviation in steps per ${report.kind === 'verify' ? 'tensor' : 'changed tensor'}</h2>
+<section id="chart"><h2>Deviation in steps per ${report.kind === 'diff' ? 'changed tensor' : 'tensor'}</h2>
 ${chart(rows, noun)}
 </section>
-<section id="results"><h2>${report.kind === 'verify' ? 'Results' : 'Changes'}</h2>
+<section id="results"><h2>${report.kind === 'verify' ? 'Results' : report.kind === 'diff' ? 'Changes' : 'Findings'}</h2>
 <div class="controls"><input id="filter" type="search" placeholder="filter: name, verdict, graph, file" aria-label="filter rows">
 <select id="status-filter" aria-label="status"><option value="">every status</option>${statusOptions}</select>
 <span id="shown" class="muted">${rows.length} of ${rows.length} shown</span></div>

@@ -3,7 +3,7 @@
  * objects built with defineProperty (a tensor called `__proto__` stays data), non-finite numbers as
  * strings (`"NaN"`, `"Infinity"`), absent optional fields as `null` in results.
  */
-import type { DiffReport, Location, Report, VerifyReport, VerifyResult } from '../model.js';
+import type { CheckFinding, CheckReport, DiffReport, Location, Report, VerifyReport, VerifyResult } from '../model.js';
 import { chunked } from './chunks.js';
 import { pipelineSentence } from '../findings.js';
 
@@ -146,8 +146,54 @@ export function diffJson(report: DiffReport): Record<string, unknown> {
   };
 }
 
+function checkFindingJson(f: CheckFinding): Record<string, unknown> {
+  return {
+    code: f.code,
+    kind: f.kind,
+    tensor: f.tensor,
+    channel: f.channel ?? null,
+    file: f.where.file,
+    graph: f.where.graph,
+    related: f.related ?? [],
+    expected: f.expected ? finiteNumbers(f.expected) : null,
+    actual: f.actual ? finiteNumbers(f.actual) : null,
+    deviation: f.deviation
+      ? finiteNumbers({
+          minSteps: f.deviation.minSteps ?? null,
+          maxSteps: f.deviation.maxSteps ?? null,
+          scaleRatio: f.deviation.scaleRatio ?? null,
+          offsetDelta: f.deviation.offsetDelta ?? null,
+        })
+      : null,
+    numbers: f.numbers ? mapToObject(f.numbers) : null,
+    sentence: f.sentence,
+    waivedBy: f.waivedBy ?? null,
+    locations: { at: location(f.at), related: location(f.relatedAt) },
+  };
+}
+
+/** `dlcverify check`: the models, what fails, every finding, and what was looked at (coverage). */
+export function checkJson(report: CheckReport): Record<string, unknown> {
+  return {
+    schemaVersion: report.schemaVersion,
+    kind: report.kind,
+    models: report.models,
+    summary: {
+      exitCode: report.summary.exitCode,
+      headline: report.summary.headline,
+      byVerdict: mapToObject(report.summary.byVerdict),
+      byKind: mapToObject(report.summary.byKind),
+    },
+    findings: report.findings.map(checkFindingJson),
+    coverage: report.coverage,
+    diagnostics: report.diagnostics,
+    notes: report.notes,
+  };
+}
+
 /** The report as JSON text in pieces whose concatenation is `renderJson(report)`. */
 export function renderJsonChunks(report: Report): Iterable<string> {
+  if (report.kind === 'check') return [JSON.stringify(checkJson(report), replacer, 2) + '\n'];
   return report.kind === 'verify' ? verifyJsonChunks(report) : [JSON.stringify(diffJson(report), replacer, 2) + '\n'];
 }
 

@@ -18,6 +18,8 @@ import {
   hypothesisText,
   locationText,
   numberText,
+  reportInputs,
+  sideLabels,
   reportTitle,
   STATUS_LABEL,
   subjectText,
@@ -63,10 +65,10 @@ function deviationText(row: Row): string {
 }
 
 /** The readable body of a case: every number, the help, where to look. */
-function details(row: Row, verify: boolean): string {
+function details(row: Row, verify: boolean, sides: readonly [string, string]): string {
   const lines = [`${row.code}: ${row.title}`, row.sentence];
-  if (row.expected !== undefined) lines.push(`${verify ? 'expected' : 'before'}: ${gridText(row.expected)}`);
-  if (row.actual !== undefined) lines.push(`${verify ? 'DLC' : 'after'}: ${gridText(row.actual)}`);
+  if (row.expected !== undefined) lines.push(`${sides[0]}: ${gridText(row.expected)}`);
+  if (row.actual !== undefined) lines.push(`${verify ? 'DLC' : sides[1]}: ${gridText(row.actual)}`);
   const deviation = deviationText(row);
   if (deviation !== '') lines.push(`deviation: ${deviation}`);
   for (const tag of row.tags) lines.push(`${tag}: ${tagText(tag)}`);
@@ -79,7 +81,7 @@ function details(row: Row, verify: boolean): string {
   return lines.join('\n');
 }
 
-function testcase(row: Row, verify: boolean): string[] {
+function testcase(row: Row, verify: boolean, sides: readonly [string, string]): string[] {
   const props: string[] = [
     property('status', STATUS_LABEL[row.status]),
     property(verify ? 'verdict' : 'change', row.code),
@@ -89,7 +91,7 @@ function testcase(row: Row, verify: boolean): string[] {
     ...(row.at?.file !== undefined ? [property('file', row.at.file)] : []),
     ...(row.at?.line !== undefined ? [property('line', String(row.at.line))] : []),
   ];
-  const body = details(row, verify);
+  const body = details(row, verify, sides);
   const out = [
     `    <testcase${attrs([
       ['name', subjectText(row)],
@@ -142,15 +144,7 @@ function* junitLines(report: Report, options: RenderOptions): Generator<string> 
   const ordered = [...suites.values()].sort((a, b) => compareText(a.name, b.name));
   const count = (rs: readonly Row[], status: Row['status']): number => rs.filter((r) => r.status === status).length;
 
-  const inputs: [string, string][] = verify
-    ? [
-        ['dlc', report.dlc.file],
-        ['source', report.source.file],
-      ]
-    : [
-        ['before', report.before.file],
-        ['after', report.after.file],
-      ];
+  const inputs: [string, string][] = reportInputs(report).map(([role, ref]) => [role, ref.file]);
   const suiteProps = [...inputs.map(([k, v]) => property(k, v)), property('schemaVersion', report.schemaVersion)];
 
   const out = [
@@ -206,7 +200,7 @@ function* junitLines(report: Report, options: RenderOptions): Generator<string> 
       '    </properties>',
     ];
     for (const line of head) yield `${line}\n`;
-    for (const row of cases) for (const line of testcase(row, verify)) yield `${line}\n`;
+    for (const row of cases) for (const line of testcase(row, verify, sideLabels(report))) yield `${line}\n`;
     yield '  </testsuite>\n';
   }
   yield '</testsuites>\n';

@@ -138,11 +138,15 @@ function table(out: Budget, header: readonly string[], rows: readonly Row[], cel
 }
 
 function nameHeader(report: Report): string {
-  return report.kind === 'verify' ? 'Tensor' : 'Subject';
+  return report.kind === 'diff' ? 'Subject' : 'Tensor';
+}
+
+function codeHeader(report: Report): string {
+  return report.kind === 'verify' ? 'Verdict' : report.kind === 'diff' ? 'Change' : 'Finding';
 }
 
 function problemTable(out: Budget, report: Report, rows: readonly Row[]): void {
-  const header = ['', 'Graph', nameHeader(report), report.kind === 'verify' ? 'Verdict' : 'Change', 'Steps', 'Detail', 'Where'];
+  const header = ['', 'Graph', nameHeader(report), codeHeader(report), 'Steps', 'Detail', 'Where'];
   table(out, header, rows, (row) => [
     `${STATUS_ICON[row.status]} ${STATUS_LABEL[row.status]}`,
     cell(row.graph ?? ''),
@@ -157,7 +161,7 @@ function problemTable(out: Budget, report: Report, rows: readonly Row[]): void {
 function foldedTable(out: Budget, report: Report, summary: string, rows: readonly Row[]): void {
   if (rows.length === 0) return;
   out.push('<details>', `<summary>${escapeHtml(summary)} (${rows.length})</summary>`, '');
-  table(out, ['Graph', nameHeader(report), report.kind === 'verify' ? 'Verdict' : 'Change', 'Steps', 'Why'], rows, (row) => [
+  table(out, ['Graph', nameHeader(report), codeHeader(report), 'Steps', 'Why'], rows, (row) => [
     cell(row.graph ?? ''),
     cell(subjectText(row)),
     escapeMarkdown(row.code),
@@ -170,6 +174,7 @@ function foldedTable(out: Budget, report: Report, summary: string, rows: readonl
 function inputsLine(report: Report): string {
   const ref = (r: { file: string; format: string; family?: string }): string =>
     `${codeSpan(r.file)} (${escapeMarkdown([r.format, r.family].filter(Boolean).join(', '))})`;
+  if (report.kind === 'check') return report.models.map(ref).join(', ');
   return report.kind === 'verify'
     ? `${ref(report.dlc)} against ${ref(report.source)}`
     : `${ref(report.before)} → ${ref(report.after)}`;
@@ -182,7 +187,7 @@ export function renderMarkdownWithLimit(report: Report, options: RenderOptions, 
   const ok = report.summary.exitCode === 0;
   const out = new Budget(maxBytes);
 
-  out.push(`## ${ok ? '✅' : '❌'} ${report.kind === 'verify' ? 'dlcverify' : 'dlcverify diff'}: ${verdictWord(report)}`, '');
+  out.push(`## ${ok ? '✅' : '❌'} ${report.kind === 'verify' ? 'dlcverify' : `dlcverify ${report.kind}`}: ${verdictWord(report)}`, '');
   out.push(`**${escapeMarkdown(report.summary.headline)}**`, '');
   out.push(inputsLine(report), '');
 
@@ -201,14 +206,22 @@ export function renderMarkdownWithLimit(report: Report, options: RenderOptions, 
       '',
     );
   }
+  if (report.kind === 'check') {
+    const c = report.coverage;
+    out.push(
+      `Coverage: ${c.seams} seam(s) in ${c.seamPairs.length} pair(s) of parts, ${c.sharedWeights} shared weight(s), ` +
+        `${c.encodings} encodings (${c.channels} channels) in ${c.graphs} graph(s), ${c.converted} bitwidth conversion(s).`,
+      '',
+    );
+  }
 
   const problems = shown.filter((r) => r.status === 'fail' || r.status === 'warn' || r.status === 'waived');
   if (problems.length > 0) {
-    out.push(`### ${report.kind === 'verify' ? 'Failures and warnings' : 'Regressions and changes'} (${problems.length})`, '');
+    out.push(`### ${report.kind === 'diff' ? 'Regressions and changes' : 'Failures and warnings'} (${problems.length})`, '');
     problemTable(out, report, problems);
     out.push('');
   } else {
-    out.push(report.kind === 'verify' ? 'No failures.' : 'No regressions.', '');
+    out.push(report.kind === 'diff' ? 'No regressions.' : 'No failures.', '');
   }
 
   foldedTable(out, report, 'Expected deviations', shown.filter((r) => r.status === 'expected'));
@@ -231,7 +244,9 @@ export function renderMarkdownWithLimit(report: Report, options: RenderOptions, 
       ? [
           report.kind === 'verify'
             ? `${plural(counts.routine, 'tensor')} not named by the source: counted, not listed (use --verbose).`
-            : `${plural(counts.routine, 'unchanged encoding')}: counted, not listed (use --verbose).`,
+            : report.kind === 'check'
+              ? `${plural(counts.routine, 'passing check')} (seams, shared weights, conversions): counted, not listed (use --verbose).`
+              : `${plural(counts.routine, 'unchanged encoding')}: counted, not listed (use --verbose).`,
         ]
       : []),
     ...report.notes.map(escapeMarkdown),

@@ -4,7 +4,7 @@
  * with a fingerprint that survives line moves (graph + tensor + channel + code, hashed).
  * Waived rows are results with an external suppression; expected deviations are notes.
  */
-import { DIFF, PIPELINE, VERDICTS, diagnosticSentence } from '../findings.js';
+import { CHECKS, DIFF, PIPELINE, VERDICTS, diagnosticSentence } from '../findings.js';
 import type { Location, Report, ResultKind } from '../model.js';
 import type { RenderOptions } from './options.js';
 import { VERSION } from '../version.js';
@@ -14,7 +14,10 @@ import {
   countRows,
   gridText,
   messageText,
+  primaryFile,
   relativeTo,
+  reportInputs,
+  sideLabels,
   STATUS_LABEL,
   STATUS_ORDER,
   visibleRows,
@@ -40,6 +43,7 @@ function rulesFor(report: Report): Rule[] {
       ...Object.entries(PIPELINE).map(([id, w]) => ({ id, title: w.title, help: w.help, kind: w.kind })),
     ];
   }
+  if (report.kind === 'check') return Object.entries(CHECKS).map(([id, w]) => ({ id, title: w.title, help: w.help, kind: w.kind }));
   const kindOf = { regression: 'fail', change: 'warn', info: 'info' } as const;
   return Object.entries(DIFF).map(([id, w]) => ({ id, title: w.title, help: w.help, kind: kindOf[w.kind] }));
 }
@@ -110,6 +114,7 @@ function result(
   row: Row,
   ruleIndex: ReadonlyMap<string, number>,
   verify: boolean,
+  sides: readonly [string, string],
   modelFile: string,
   workspace: string | undefined,
 ): Record<string, unknown> {
@@ -118,8 +123,8 @@ function result(
   const related = row.relatedAt !== undefined ? physical(row.relatedAt, workspace) : undefined;
   const properties: Record<string, unknown> = { status: STATUS_LABEL[row.status] };
   if (row.deviationSteps !== undefined) properties['deviationSteps'] = row.deviationSteps;
-  if (row.expected !== undefined) properties[verify ? 'expected' : 'before'] = gridText(row.expected);
-  if (row.actual !== undefined) properties[verify ? 'dlc' : 'after'] = gridText(row.actual);
+  if (row.expected !== undefined) properties[sides[0]] = gridText(row.expected);
+  if (row.actual !== undefined) properties[sides[1]] = gridText(row.actual);
   if (row.tags.length > 0) properties['tags'] = [...row.tags];
   if (row.matchRule !== undefined) properties['matchRule'] = row.matchRule;
   if (row.hypothesis !== undefined) properties['closestExplanation'] = { ...row.hypothesis };
@@ -191,15 +196,13 @@ export function renderSarif(report: Report, options: RenderOptions): string {
           },
         ],
         results: listed.map((row) =>
-          result(row, ruleIndex, verify, report.kind === 'verify' ? report.dlc.file : report.after.file, options.workspace),
+          result(row, ruleIndex, verify, sideLabels(report), primaryFile(report), options.workspace),
         ),
         properties: {
           schemaVersion: report.schemaVersion,
           headline: report.summary.headline,
           counts: Object.fromEntries(STATUS_ORDER.map((s) => [s, countOf(counts, s)])),
-          ...(verify
-            ? { dlc: report.dlc.file, source: report.source.file }
-            : { before: report.before.file, after: report.after.file }),
+          ...Object.fromEntries(reportInputs(report).map(([role, ref]) => [role, ref.file])),
           ...(counts.routine > 0 && !options.verbose ? { unlisted: counts.routine } : {}),
         },
       },

@@ -8,6 +8,7 @@ import type { RenderOptions } from './options.js';
 import { boxTableLines, wrapText } from './box-table.js';
 import { chunked } from './chunks.js';
 import { renderDiffTable } from './table-diff.js';
+import { renderCheckTable } from './table-check.js';
 
 const WIDTH = 100;
 
@@ -200,5 +201,6 @@ export function renderTable(report: Report, options: RenderOptions): string {
 
 /** The same text as `renderTable`, in pieces to write one after the other. */
 export function renderTableChunks(report: Report, options: RenderOptions): Iterable<string> {
+  if (report.kind === 'check') return chunked([renderCheckTable(report, options)]);
   return chunked(report.kind === 'verify' ? renderVerify(report, options) : [renderDiffTable(report, options)]);
 }

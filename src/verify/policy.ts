@@ -3,7 +3,7 @@
  * habit 3): `--fail-on`, waivers, `--strict` and the config file. `decide` is the one function that
  * says what fails and with which exit code; verify, diff and show all go through it.
  */
-import { PIPELINE, VERDICTS } from '../findings.js';
+import { CHECKS, PIPELINE, VERDICTS } from '../findings.js';
 import {
   InputError,
   type Diagnostic,
@@ -28,6 +28,11 @@ function isPipelineCode(code: string): code is PipelineCode {
   return Object.prototype.hasOwnProperty.call(PIPELINE, code);
 }
 
+/** `dlcverify check` codes: waived and failed on like verdicts. */
+function isCheckCode(code: string): boolean {
+  return Object.prototype.hasOwnProperty.call(CHECKS, code);
+}
+
 function isKind(code: string): code is ResultKind {
   return (KINDS as readonly string[]).includes(code);
 }
@@ -47,11 +52,11 @@ export function parseFailOn(values: readonly string[] | undefined): FailOn {
     const v = raw.trim();
     if (v === 'none') continue;
     if (isKind(v)) kinds.add(v);
-    else if (isVerdict(v) || isPipelineCode(v)) verdicts.add(v);
+    else if (isVerdict(v) || isPipelineCode(v) || isCheckCode(v)) verdicts.add(v);
     else {
       throw new InputError(
         'USAGE',
-        `--fail-on ${v}: expected a verdict (${Object.keys(VERDICTS).join(', ')}), a pipeline code, a kind (${KINDS.join(', ')}) or none`,
+        `--fail-on ${v}: expected a verdict (${Object.keys(VERDICTS).join(', ')}), a pipeline or check code, a kind (${KINDS.join(', ')}) or none`,
       );
     }
   }

@@ -3,10 +3,10 @@
  * or graph name, a metadata label) matches its glob, optionally only one code and one graph; a
  * waived finding keeps its code and kind, shows the waiver's `label`, and no longer fails the run.
  *
- * Written `GLOB[:CODE]` with `--waive` (both commands) and in `dlcverify.config.json` (verify),
+ * Written `GLOB[:CODE]` with `--waive` (verify, diff, check) and in `dlcverify.config.json` (verify, check),
  * or as entries of a diff baseline file (parse/baseline.ts reads those). Pure.
  */
-import { DIFF, PIPELINE, VERDICTS } from '../findings.js';
+import { CHECKS, DIFF, PIPELINE, VERDICTS } from '../findings.js';
 import { InputError, type Waiver } from '../model.js';
 
 function has(table: object, key: string): boolean {
@@ -17,16 +17,17 @@ function has(table: object, key: string): boolean {
 const CODES = {
   verify: (code: string) => has(VERDICTS, code) || has(PIPELINE, code),
   diff: (code: string) => has(DIFF, code),
+  check: (code: string) => has(CHECKS, code),
 } as const;
 
 /**
  * `GLOB[:CODE]`. Tensor names contain `:` (`conv/Relu:0`), so the text after the last `:` is a code
- * only when it is one of the command's codes; otherwise the whole value is the glob. Verify labels
- * a waiver with its text (it may come from the config file), diff with `--waive TEXT`.
+ * only when it is one of the command's codes; otherwise the whole value is the glob. Verify and
+ * check label a waiver with its text (it may come from the config file), diff with `--waive TEXT`.
  */
-export function parseWaiver(text: string, command: 'verify' | 'diff' = 'verify'): Waiver {
+export function parseWaiver(text: string, command: keyof typeof CODES = 'verify'): Waiver {
   if (text.length === 0) throw new InputError('USAGE', '--waive: expected GLOB[:CODE], got an empty string');
-  const label = command === 'verify' ? text : `--waive ${text}`;
+  const label = command === 'diff' ? `--waive ${text}` : text;
   const colon = text.lastIndexOf(':');
   if (colon > 0) {
     const code = text.slice(colon + 1);
